@@ -1,0 +1,1 @@
+"""Buyer pages and zone displays."""

@@ -1,0 +1,1 @@
+"""Shelf labels and receipts: turns plain data into codes, pictures and printer bytes."""

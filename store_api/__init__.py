@@ -1,0 +1,95 @@
+"""The xuanpin store server."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+import redis
+from flask import Flask, g, has_request_context, request
+from flask_babel import Babel
+
+from store_api.db import Database, make_engine
+from store_api.resources import static_dir
+from store_api.settings import Settings, load_settings
+from store_api.state import AppState, state
+
+LANG_COOKIE = "lang"
+
+
+def _secret_key(settings: Settings) -> str:
+    """Use the configured key, or one generated once and kept under var/."""
+    if settings["server.secret_key"]:
+        return settings["server.secret_key"]
+    path = settings.var_dir / "secret_key"
+    if not path.exists():
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _select_locale() -> str:
+    """Pick the language: an explicit ?lang=, the remembered cookie, the browser, the default."""
+    settings = state().settings
+    if not has_request_context():
+        return settings["i18n.default_locale"]
+    offered = settings["i18n.locales"]
+    for choice in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if choice in offered:
+            return choice
+    best = request.accept_languages.best_match([o.replace("_", "-") for o in offered])
+    return best.replace("-", "_") if best else settings["i18n.default_locale"]
+
+
+def _remember_locale(response):
+    choice = request.args.get("lang")
+    if choice in state().settings["i18n.locales"]:
+        response.set_cookie(LANG_COOKIE, choice, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def _close_request_session(exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the store server; test_config overrides settings by "section.key"."""
+    settings = load_settings(overrides=test_config)
+    logging.basicConfig(level=settings["log.level"].upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = Flask(__name__, static_folder=str(static_dir()), static_url_path="/static")
+    app.config.update(
+        SECRET_KEY=_secret_key(settings),
+        MAX_CONTENT_LENGTH=settings["server.max_request_bytes"],
+        BABEL_DEFAULT_LOCALE=settings["i18n.default_locale"],
+        BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
+        JSON_AS_ASCII=False,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.json.ensure_ascii = False
+    client = redis.Redis.from_url(
+        settings["redis.url"], socket_connect_timeout=1, socket_timeout=1
+    ) if settings["redis.url"] else None
+    app.extensions["xuanpin"] = AppState(settings, Database(make_engine(settings)), client)
+
+    Babel(app, locale_selector=_select_locale)
+    app.after_request(_remember_locale)
+    app.teardown_appcontext(_close_request_session)
+
+    from store_api.web import formatting
+    from store_api.web.health import bp as health_bp
+    from store_api.web.media import bp as media_bp
+
+    formatting.init_app(app)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(media_bp)
+
+    # The one place in store_api that knows the buyer-facing blueprints.
+    from kiosk.scan import bp as scan_bp
+
+    app.register_blueprint(scan_bp)
+    return app

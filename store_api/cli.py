@@ -1,0 +1,213 @@
+"""The `xuanpin` command: set up, load the demo centre, serve, work, check."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import tomllib
+from pathlib import Path
+
+import click
+from sqlalchemy import func, select
+
+from store_api import migrate
+from store_api.errors import CatalogueError
+from store_api.settings import SettingsError
+
+DEMO_LOGINS = "demo-logins.toml"
+
+
+def _app():
+    from store_api import create_app
+
+    try:
+        return create_app()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group()
+def main() -> None:
+    """Store server for a selection centre."""
+
+
+@main.command()
+def init() -> None:
+    """Create the database, or upgrade it to the newest schema."""
+    from store_api.services.zones import sync_zones
+    from store_api.state import state
+
+    app = _app()
+    app_state = state(app)
+    with app.app_context():
+        migrate.upgrade(app_state.db.engine)
+        with app_state.db.unit_of_work() as session:
+            sync_zones(session)
+    click.echo(f"database ready at revision {migrate.head_revision()}")
+
+
+def _demo_logins_path(app) -> Path:
+    from store_api.state import state
+
+    return state(app).settings.var_dir / DEMO_LOGINS
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="Load only when the catalogue has no product.")
+@click.option("--path", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Load a catalogue folder of the demo format instead of the demo centre.")
+def demo(if_empty: bool, folder: Path | None) -> None:
+    """Load the demo centre; running it twice changes nothing."""
+    from store_api.models import Product
+    from store_api.services.demo import load_demo
+    from store_api.state import state
+
+    app = _app()
+    app_state = state(app)
+    settings = app_state.settings
+    with app.app_context():
+        with app_state.db.unit_of_work() as session:
+            if if_empty and session.scalar(select(func.count(Product.id))):
+                click.echo("catalogue already loaded; demo skipped")
+                return
+            try:
+                result = load_demo(
+                    session, media_dir=app_state.media_dir, folder=folder,
+                    member_levels=settings["catalogue.member_levels"],
+                    business_types=settings["catalogue.business_types"],
+                )
+            except CatalogueError as exc:
+                raise click.ClickException(str(exc)) from None
+        if result.logins:
+            path = _demo_logins_path(app)
+            known = tomllib.loads(path.read_text("utf-8")) if path.exists() else {}
+            known.update(result.logins)
+            path.write_text("".join(f'{user} = "{pw}"\n' for user, pw in sorted(known.items())))
+            path.chmod(0o600)
+    click.echo(f"demo centre: {result.factories} factories and {result.products} products added")
+    for username, password in result.logins.items():
+        click.echo(f"  login {username} / {password}")
+
+
+def _print_urls(app, host: str, port: int) -> None:
+    from store_api.models import ShelfSlot, Zone
+    from store_api.state import state
+
+    base = f"http://{host}:{port}"
+    # Only pages this build serves are listed; areas still to come stay out of the list.
+    served = {rule.rule for rule in app.url_map.iter_rules()}
+    with state(app).db.read_session() as session:
+        slot = session.scalar(
+            select(ShelfSlot).where(ShelfSlot.product_id.is_not(None)).order_by(ShelfSlot.id)
+        )
+        zones = list(session.scalars(select(Zone.code).order_by(Zone.id)))
+    click.echo("")
+    click.echo("xuanpin is starting. Open:")
+    if slot is not None:
+        click.echo(f"  scan page (a demo shelf label)  {base}/s/{slot.code}")
+    if "/console/" in served:
+        click.echo(f"  staff console                   {base}/console/")
+    if "/display/<zone>" in served:
+        for zone in zones:
+            click.echo(f"  zone display {zone:<18} {base}/display/{zone}")
+    if "/portal/" in served:
+        click.echo(f"  factory portal                  {base}/portal/")
+    click.echo(f"  readiness                       {base}/readyz")
+    path = _demo_logins_path(app)
+    if path.exists():
+        click.echo("  demo logins (demo only):")
+        for username, password in tomllib.loads(path.read_text("utf-8")).items():
+            click.echo(f"    {username:<10} {password}")
+    click.echo("")
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to bind (default: server.host).")
+@click.option("--port", default=None, type=click.IntRange(1, 65535),
+              help="Port to bind (default: server.port).")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the store with gunicorn, and run the worker in a thread."""
+    from store_api.serving import StoreServer
+    from store_api.state import state
+
+    app = _app()
+    settings = state(app).settings
+    host = host or settings["server.host"]
+    port = port or settings["server.port"]
+    current, head = migrate.current_revision(state(app).db.engine), migrate.head_revision()
+    if current != head:
+        raise click.ClickException(
+            f"database at revision {current}, code at {head}: run `xuanpin init`"
+        )
+    _print_urls(app, host, port)
+    state(app).db.dispose()
+    StoreServer(settings, host, port).run()
+
+
+@main.command()
+def worker() -> None:
+    """Run the background worker alone, until SIGTERM or Ctrl-C."""
+    from store_api.state import state
+    from store_api.worker import Worker
+
+    app = _app()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    with app.app_context():
+        Worker(state(app).db, state(app).settings).run_forever(stop)
+
+
+@main.command()
+def check() -> None:
+    """Rebuild stock levels from the ledger and compare; exit 1 on any drift."""
+    from store_api.services.inventory import check_ledger
+    from store_api.state import state
+
+    app = _app()
+    with state(app).db.read_session() as session:
+        drifts = check_ledger(session)
+    for d in drifts:
+        click.echo(
+            f"drift: product {d.product_id} at location {d.location_id}: level "
+            f"on_hand={d.on_hand} reserved={d.reserved}, ledger on_hand={d.ledger_on_hand} "
+            f"reserved={d.ledger_reserved}"
+        )
+    if drifts:
+        click.echo(f"{len(drifts)} stock levels disagree with the ledger", err=True)
+        sys.exit(1)
+    click.echo("stock levels agree with the ledger")
+
+
+@main.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["staff", "manager", "admin", "factory"]),
+              default="staff", show_default=True)
+@click.option("--name", "display_name", default=None, help="Name shown in the console.")
+@click.option("--factory", "factory_code", default=None, help="Factory code, for role factory.")
+@click.password_option(help="Password (asked for when not given).")
+def create_user(username, role, display_name, factory_code, password) -> None:
+    """Create a staff or factory portal login."""
+    from store_api.models import Factory, User
+    from store_api.state import state
+
+    if len(password) < 10:
+        raise click.BadParameter("must be at least 10 characters", param_hint="password")
+    if (role == "factory") != bool(factory_code):
+        raise click.BadParameter("give --factory exactly when --role is factory",
+                                 param_hint="--factory")
+    app = _app()
+    with state(app).db.unit_of_work() as session:
+        if session.scalar(select(User).where(User.username == username)):
+            raise click.ClickException(f"user {username} exists already")
+        factory = None
+        if factory_code:
+            factory = session.scalar(select(Factory).where(Factory.code == factory_code))
+            if factory is None:
+                raise click.ClickException(f"unknown factory {factory_code}")
+        user = User(username=username, display_name=display_name or username, role=role,
+                    factory=factory)
+        user.set_password(password)
+        session.add(user)
+    click.echo(f"user {username} ({role}) created")

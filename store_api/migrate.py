@@ -1,0 +1,41 @@
+"""Schema migrations: upgrade to the newest revision, and tell whether a database is current."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+_SCRIPTS = Path(__file__).resolve().parent / "migrations"
+
+
+def _config(connection=None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_SCRIPTS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest revision."""
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "head")
+
+
+def head_revision() -> str:
+    """Return the newest revision the code knows."""
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the revision the database is at, None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def make_revision(engine: Engine, message: str) -> None:
+    """Write a new revision from the difference between the models and the database."""
+    with engine.begin() as connection:
+        command.revision(_config(connection), message=message, autogenerate=True)

@@ -1,0 +1,33 @@
+"""Every table of the store server, by area."""
+
+from store_api.models.base import Base
+from store_api.models.buyers import Buyer, Cart, CartLine
+from store_api.models.catalogue import Factory, PriceTier, Product, ProductImage, ShelfSlot, Zone
+from store_api.models.messaging import OutboxMessage, PrintJob, ScanEvent
+from store_api.models.orders import FulfilmentGroup, Order, OrderLine
+from store_api.models.staff import AuditLogEntry, User
+from store_api.models.stock import StockLedgerEntry, StockLevel, StockLocation
+
+__all__ = [
+    "AuditLogEntry",
+    "Base",
+    "Buyer",
+    "Cart",
+    "CartLine",
+    "Factory",
+    "FulfilmentGroup",
+    "Order",
+    "OrderLine",
+    "OutboxMessage",
+    "PriceTier",
+    "PrintJob",
+    "Product",
+    "ProductImage",
+    "ScanEvent",
+    "ShelfSlot",
+    "StockLedgerEntry",
+    "StockLevel",
+    "StockLocation",
+    "User",
+    "Zone",
+]

@@ -1,0 +1,28 @@
+"""What one running app holds: its settings, database and optional Redis client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+from flask import Flask, current_app
+
+from store_api.db import Database
+from store_api.settings import Settings
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    db: Database
+    redis: redis.Redis | None
+
+    @property
+    def media_dir(self):
+        """Return the folder of uploaded and generated pictures."""
+        return self.settings.var_dir / "media"
+
+
+def state(app: Flask | None = None) -> AppState:
+    """Return the state of the given app, or of the current one."""
+    return (app or current_app).extensions["xuanpin"]

@@ -1,0 +1,143 @@
+"""The background worker: leases outbox messages and carries out their side effects.
+
+Leasing is one conditional UPDATE, so any number of workers (threads, processes, hosts) can
+share the table: a message is handed to one lease at a time, and a lease that a crashed worker
+never finished expires, after which another worker takes the message over.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from store_api.db import Database
+from store_api.models import OutboxMessage
+from store_api.models.base import utcnow
+from store_api.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[OutboxMessage], None]
+HANDLERS: dict[str, Handler] = {}
+# Seconds to wait before attempt n+1 after n failures; the last step repeats.
+RETRY_STEPS = (5, 60, 300, 1800, 7200)
+
+
+def handles(topic: str) -> Callable[[Handler], Handler]:
+    """Register the function that carries out messages of a topic."""
+
+    def register(function: Handler) -> Handler:
+        HANDLERS[topic] = function
+        return function
+
+    return register
+
+
+def enqueue(session: Session, topic: str, payload: dict) -> OutboxMessage:
+    """Add a message to the outbox in the caller's transaction; it leaves after the commit."""
+    message = OutboxMessage(message_id=f"msg_{uuid.uuid4().hex}", topic=topic, payload=payload)
+    session.add(message)
+    return message
+
+
+class Worker:
+    """Leases due outbox messages and hands each to its topic's handler."""
+
+    def __init__(self, db: Database, settings: Settings, name: str | None = None):
+        self.db = db
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.lease_seconds = settings["worker.lease_seconds"]
+        self.batch_size = settings["worker.batch_size"]
+        self.max_attempts = settings["worker.max_attempts"]
+        self.poll_interval = settings["worker.poll_interval_s"]
+
+    def lease(self) -> list[OutboxMessage]:
+        """Take up to batch_size due messages that no live lease holds."""
+        now = utcnow()
+        until = now + timedelta(seconds=self.lease_seconds)
+        free = or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now)
+        with self.db.unit_of_work() as session:
+            due = select(OutboxMessage.id).where(
+                OutboxMessage.status == "pending", OutboxMessage.available_at <= now, free
+            ).order_by(OutboxMessage.id).limit(self.batch_size)
+            ids = list(session.scalars(due))
+            leased = []
+            for message_id in ids:
+                # Conditional on the message still being free: another worker may have won it.
+                result = session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending", free)
+                    .values(lease_owner=self.name, leased_until=until,
+                            attempts=OutboxMessage.attempts + 1)
+                )
+                if result.rowcount == 1:
+                    leased.append(message_id)
+            messages = list(session.scalars(
+                select(OutboxMessage).where(OutboxMessage.id.in_(leased)).order_by(OutboxMessage.id)
+            )) if leased else []
+        return messages
+
+    def _finish(self, message: OutboxMessage, error: str | None) -> None:
+        """Record the outcome, but only while this worker still holds the lease."""
+        values: dict = {"lease_owner": None, "leased_until": None}
+        if error is None:
+            values.update(status="done", processed_at=utcnow(), last_error=None)
+        elif message.attempts >= self.max_attempts:
+            values.update(status="dead", last_error=error, processed_at=utcnow())
+        else:
+            delay = RETRY_STEPS[min(message.attempts - 1, len(RETRY_STEPS) - 1)]
+            values.update(last_error=error, available_at=utcnow() + timedelta(seconds=delay))
+        with self.db.unit_of_work() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message.id, OutboxMessage.lease_owner == self.name)
+                .values(**values)
+            )
+
+    def run_once(self) -> int:
+        """Lease one batch and carry it out; return how many messages were handled."""
+        messages = self.lease()
+        for message in messages:
+            handler = HANDLERS.get(message.topic)
+            try:
+                if handler is None:
+                    raise LookupError(f"no handler for topic {message.topic!r}")
+                handler(message)
+            except Exception as exc:  # noqa: BLE001 - a failed side effect is retried, not fatal
+                log.warning("outbox message %s (%s) failed: %s", message.message_id,
+                            message.topic, exc)
+                self._finish(message, f"{type(exc).__name__}: {exc}"[:2000])
+            else:
+                self._finish(message, None)
+        return len(messages)
+
+    def run_forever(self, stop: threading.Event) -> None:
+        """Poll until stop is set; a failing poll is logged and tried again."""
+        log.info("worker %s started", self.name)
+        while not stop.is_set():
+            try:
+                handled = self.run_once()
+            except Exception:  # noqa: BLE001 - the database may be away for a moment
+                log.exception("worker poll failed")
+                handled = 0
+            if not handled:
+                stop.wait(self.poll_interval)
+        log.info("worker %s stopped", self.name)
+
+
+def start_thread(db: Database, settings: Settings) -> tuple[threading.Thread, threading.Event]:
+    """Run a worker in a daemon thread; set the returned event to stop it."""
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=Worker(db, settings).run_forever, args=(stop,), name="xuanpin-worker", daemon=True
+    )
+    thread.start()
+    return thread, stop

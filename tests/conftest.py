@@ -1,0 +1,120 @@
+"""Fixtures shared by every test: apps on SQLite or PostgreSQL, real Redis, catalogue builders."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from shelf_labels.slot_codes import new_slot_code
+from store_api import create_app, migrate
+from store_api.models import Factory, PriceTier, Product, ShelfSlot, Zone
+from store_api.services.catalogue_load import centre_location, factory_location
+from store_api.services.zones import sync_zones
+from store_api.state import state
+from tests.services import PostgresServer, RedisServer
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    server = RedisServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """An empty database of each kind; PostgreSQL tests skip or fail without a server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    server = request.getfixturevalue("postgres_server")
+    return server.create_database(f"t_{uuid.uuid4().hex[:12]}")
+
+
+def _make_app(tmp_path, database_url, **overrides):
+    app = create_app(
+        {"paths.var_dir": str(tmp_path / "var"), "database.url": database_url, **overrides}
+    )
+    app.config["TESTING"] = True
+    migrate.upgrade(state(app).db.engine)
+    with state(app).db.unit_of_work() as session:
+        sync_zones(session)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    """The store server on a migrated, empty database of each kind."""
+    app = _make_app(tmp_path, database_url)
+    yield app
+    state(app).db.dispose()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path):
+    """The store server on a migrated, empty SQLite database."""
+    app = _make_app(tmp_path, f"sqlite:///{tmp_path / 'test.db'}")
+    yield app
+    state(app).db.dispose()
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """Build an app with more settings overridden; the database is SQLite under tmp_path."""
+    built = []
+
+    def make(**overrides):
+        app = _make_app(tmp_path, f"sqlite:///{tmp_path / 'test.db'}", **overrides)
+        built.append(app)
+        return app
+
+    yield make
+    for app in built:
+        state(app).db.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return state(app).db
+
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def make_product(app):
+    """Return a function that creates a factory, a product with a ladder, and a slot."""
+
+    def make(session, *, moq=1, case_pack=1, zone="bestseller", name_zh="测试保温杯",
+             ladder=((1, 1000), (10, 900))):
+        n = next(_numbers)
+        factory = Factory(
+            code=f"F{n}", name_zh=f"测试工厂{n}", name_en=f"Test factory {n}",
+            industrial_belt_zh="永康 杯业", industrial_belt_en="Yongkang cups",
+            contact_name="王", contact_phone="13800000000", fulfilment_mode="ships_itself",
+            dispatch_promise_hours=48,
+        )
+        product = Product(
+            sku=f"SKU-{n}", factory=factory, name_zh=name_zh, name_en=f"Test cup {n}",
+            supply_price_fen=500, moq=moq, case_pack=case_pack,
+            price_tiers=[PriceTier(member_level="standard", min_quantity=q, unit_price_fen=p)
+                         for q, p in ladder],
+        )
+        zone_row = session.scalar(select(Zone).where(Zone.code == zone))
+        product.slot = ShelfSlot(code=new_slot_code(secrets.randbits), zone=zone_row,
+                                 aisle="A", shelf=1, position=n)
+        session.add(product)
+        session.flush()
+        return product, centre_location(session), factory_location(session, factory)
+
+    return make

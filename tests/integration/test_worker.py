@@ -1,0 +1,101 @@
+"""The outbox worker: one lease at a time, retries with backoff, dead after the last attempt."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from store_api.models import OutboxMessage
+from store_api.models.base import utcnow
+from store_api.state import state
+from store_api.worker import HANDLERS, Worker, enqueue
+
+
+@pytest.fixture
+def delivered():
+    """Register a handler for topic "test.note" that records what it was handed."""
+    seen: list[tuple[str, dict]] = []
+    lock = threading.Lock()
+
+    def handle(message):
+        if message.payload.get("fail"):
+            raise RuntimeError("receiver said no")
+        with lock:
+            seen.append((message.message_id, message.payload))
+
+    HANDLERS["test.note"] = handle
+    yield seen
+    del HANDLERS["test.note"]
+
+
+def messages(db):
+    with db.read_session() as session:
+        return {m.payload["n"]: m for m in session.scalars(select(OutboxMessage))}
+
+
+def test_messages_are_carried_out_once_in_order(app, db, delivered):
+    with db.unit_of_work() as session:
+        for n in range(3):
+            enqueue(session, "test.note", {"n": n})
+    worker = Worker(db, state(app).settings)
+    assert worker.run_once() == 3
+    assert worker.run_once() == 0
+    assert [payload["n"] for _, payload in delivered] == [0, 1, 2]
+    assert {m.status for m in messages(db).values()} == {"done"}
+
+
+def test_a_failure_is_retried_later_then_dead(make_app, delivered):
+    app = make_app(**{"worker.max_attempts": 2})
+    db = state(app).db
+    with db.unit_of_work() as session:
+        enqueue(session, "test.note", {"n": 1, "fail": True})
+        enqueue(session, "test.unknown", {"n": 2})
+    worker = Worker(db, state(app).settings)
+    assert worker.run_once() == 2
+    first = messages(db)
+    assert first[1].status == "pending" and first[1].attempts == 1
+    assert "receiver said no" in first[1].last_error
+    assert "no handler" in first[2].last_error
+    assert worker.run_once() == 0  # not due before its backoff
+    with db.unit_of_work() as session:
+        session.execute(update(OutboxMessage).values(available_at=utcnow()))
+    assert worker.run_once() == 2
+    assert {m.status for m in messages(db).values()} == {"dead"}
+    assert delivered == []
+
+
+def test_a_crashed_workers_lease_expires_and_another_takes_over(app, db, delivered):
+    with db.unit_of_work() as session:
+        enqueue(session, "test.note", {"n": 1})
+    crashed = Worker(db, state(app).settings, name="crashed")
+    leased = crashed.lease()  # and then never finishes
+    assert len(leased) == 1
+    other = Worker(db, state(app).settings, name="other")
+    assert other.run_once() == 0
+    with db.unit_of_work() as session:
+        session.execute(update(OutboxMessage).values(leased_until=utcnow() - timedelta(seconds=1)))
+    assert other.run_once() == 1
+    assert [m.status for m in messages(db).values()] == ["done"]
+    assert [message_id for message_id, _ in delivered] == [leased[0].message_id]
+
+
+def test_workers_racing_never_hand_a_message_out_twice(app, db, delivered):
+    with db.unit_of_work() as session:
+        for n in range(60):
+            enqueue(session, "test.note", {"n": n})
+    workers = [Worker(db, state(app).settings, name=f"w{i}") for i in range(4)]
+    start = threading.Barrier(len(workers))
+
+    def drain(worker):
+        start.wait()
+        while worker.run_once():
+            pass
+
+    threads = [threading.Thread(target=drain, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(payload["n"] for _, payload in delivered) == list(range(60))
+    assert {m.attempts for m in messages(db).values()} == {1}

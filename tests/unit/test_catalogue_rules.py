@@ -1,0 +1,66 @@
+"""The rules every product keeps, each broken rule naming its field."""
+
+import pytest
+
+from store_api.services.catalogue_rules import (
+    ladder_problems,
+    pack_problems,
+    parse_count,
+    parse_money,
+)
+
+LEVELS = ["standard", "silver", "gold"]
+
+
+def fields(ladder, moq=10, supply=500):
+    return [p.field for p in ladder_problems(ladder, moq=moq, supply_price_fen=supply,
+                                             member_levels=LEVELS)]
+
+
+def test_a_good_ladder_passes():
+    assert fields({"standard": [(10, 1000), (50, 900), (200, 900)],
+                   "gold": [(10, 950), (50, 850)]}) == []
+
+
+def test_a_larger_quantity_costing_more_is_refused():
+    assert fields({"standard": [(10, 1000), (50, 1100)]}) == ["price_ladder.standard[2].unit_price"]
+
+
+def test_tiers_out_of_order_are_refused():
+    assert fields({"standard": [(50, 900), (10, 1000)]}) == [
+        "price_ladder.standard[1].min_quantity", "price_ladder.standard[2].min_quantity"]
+    assert fields({"standard": [(10, 1000), (10, 900)]}) == [
+        "price_ladder.standard[2].min_quantity"]
+
+
+def test_the_base_level_is_required_and_unknown_levels_refused():
+    assert fields({"gold": [(10, 900)]}) == ["price_ladder"]
+    assert fields({"standard": [(10, 900)], "platinum": [(10, 800)]}) == ["price_ladder.platinum"]
+    assert fields({"standard": []}) == ["price_ladder.standard"]
+
+
+def test_prices_below_supply_price_are_refused():
+    assert fields({"standard": [(10, 1000), (50, 400)]}) == ["price_ladder.standard[2].unit_price"]
+
+
+def test_moq_must_be_a_multiple_of_the_case_pack():
+    assert [p.field for p in pack_problems(10, 12)] == ["moq"]
+    assert pack_problems(24, 12) == []
+
+
+@pytest.mark.parametrize("value, fen", [(12.5, 1250), ("0.01", 1), (3, 300), ("26.80", 2680)])
+def test_money_parses_to_fen(value, fen):
+    assert parse_money(value) == fen
+
+
+@pytest.mark.parametrize("value", [0, -1, "-0.5", 1.234, "abc", None, True, [1], "nan", "inf",
+                                   10**12, "1e9"])
+def test_bad_money_is_refused(value):
+    with pytest.raises(ValueError):
+        parse_money(value)
+
+
+@pytest.mark.parametrize("value", [-1, 1.5, "3", None, True, 10**9])
+def test_bad_counts_are_refused(value):
+    with pytest.raises(ValueError):
+        parse_count(value, minimum=0)
