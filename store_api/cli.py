@@ -211,3 +211,7 @@ def create_user(username, role, display_name, factory_code, password) -> None:
         user.set_password(password)
         session.add(user)
     click.echo(f"user {username} ({role}) created")
+
+
+if __name__ == "__main__":
+    main()

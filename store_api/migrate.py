@@ -24,6 +24,12 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(_config(connection), "head")
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to an older revision ("base" for none)."""
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), revision)
+
+
 def head_revision() -> str:
     """Return the newest revision the code knows."""
     return ScriptDirectory.from_config(_config()).get_current_head()

@@ -1,0 +1,72 @@
+"""A real server (`xuanpin serve`, gunicorn) on the demo centre, and a real Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.services import free_port, unavailable, wait_for_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "var" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Serve the demo centre with gunicorn on a free port; yield its base URL and first slot."""
+    var = tmp_path_factory.mktemp("live") / "var"
+    env = {**os.environ, "XUANPIN_PATHS_VAR_DIR": str(var)}
+    command = [sys.executable, "-m", "store_api.cli"]
+    subprocess.run([*command, "init"], env=env, check=True, capture_output=True)
+    subprocess.run([*command, "demo"], env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen([*command, "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    printed = ""
+    while "/s/" not in printed:
+        printed += server.stdout.readline()
+    wait_for_port(port)
+    yield {"base": f"http://127.0.0.1:{port}", "scan": re.search(r"http://\S+/s/\w+", printed)[0]}
+    server.terminate()
+    server.wait(20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; skip or fail where it is missing."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        unavailable("chromium is not installed (Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page the size of a phone, in Chinese."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  locale="zh-CN", is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under var/screenshots and return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
