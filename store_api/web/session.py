@@ -1,15 +1,13 @@
-"""The request's database session: reads for safe methods, one unit of work for the rest."""
+"""The request's database session."""
 
-from flask import g, request
+from flask import g
 from sqlalchemy.orm import Session
 
 from store_api.state import state
 
 
 def db_session() -> Session:
-    """Return this request's session, opened on first use and closed when the request ends."""
+    """Return this request's read session, opened on first use and closed when the request ends."""
     if "db_session" not in g:
-        db = state().db
-        reading = request.method in ("GET", "HEAD")
-        g.db_session = db.read_session() if reading else db.write_session()
+        g.db_session = state().db.read_session()
     return g.db_session

@@ -1,0 +1,73 @@
+"""The xuanpin command's set-up tasks: logins and the ledger check."""
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select, text
+
+from store_api.cli import main
+from store_api.models import User
+from store_api.state import state
+
+
+@pytest.fixture
+def runner(tmp_path, monkeypatch):
+    monkeypatch.setenv("XUANPIN_PATHS_VAR_DIR", str(tmp_path / "var"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    return runner
+
+
+def test_create_user_hashes_the_password(runner, tmp_path):
+    result = runner.invoke(main, ["create-user", "lily", "--role", "manager"],
+                           input="correct horse 1\ncorrect horse 1\n")
+    assert result.exit_code == 0, result.output
+    from store_api import create_app
+
+    app = create_app()
+    with state(app).db.read_session() as session:
+        user = session.scalar(select(User).where(User.username == "lily"))
+        assert user.role == "manager"
+        assert "correct horse" not in user.password_hash
+        assert user.check_password("correct horse 1") and not user.check_password("wrong")
+    state(app).db.dispose()
+
+
+@pytest.mark.parametrize("args, complaint", [
+    (["create-user", "a", "--password", "short"], "at least 10"),
+    (["create-user", "a", "--role", "factory", "--password", "long enough 1"], "--factory"),
+    (["create-user", "a", "--factory", "TZ-HY", "--password", "long enough 1"], "--factory"),
+    (["create-user", "a", "--role", "factory", "--factory", "NOPE", "--password",
+      "long enough 1"], "unknown factory NOPE"),
+    (["create-user", "a", "--role", "boss", "--password", "long enough 1"], "boss"),
+])
+def test_create_user_refuses_bad_input(runner, args, complaint):
+    result = runner.invoke(main, args)
+    assert result.exit_code != 0
+    assert complaint in result.output
+
+
+def test_create_user_refuses_a_taken_name(runner):
+    args = ["create-user", "sam", "--password", "long enough 1"]
+    assert runner.invoke(main, args).exit_code == 0
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1 and "exists already" in result.output
+
+
+def test_check_exits_non_zero_on_drift(runner):
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    from store_api import create_app
+
+    app = create_app()
+    with state(app).db.unit_of_work() as session:
+        session.execute(text("UPDATE stock_levels SET on_hand = on_hand + 1 "
+                             "WHERE product_id = (SELECT MIN(product_id) FROM stock_levels)"))
+    state(app).db.dispose()
+    result = runner.invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert "drift: product" in result.output
+
+
+def test_bad_settings_stop_the_command_with_the_key_named(runner, monkeypatch):
+    monkeypatch.setenv("XUANPIN_SERVER_PORT", "lots")
+    result = runner.invoke(main, ["check"])
+    assert result.exit_code == 1 and "server.port" in result.output
