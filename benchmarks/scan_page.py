@@ -90,7 +90,7 @@ def main() -> None:
     code = sqlite3.connect(var / "xuanpin.db").execute(
         "SELECT code FROM shelf_slots ORDER BY id LIMIT 1").fetchone()[0]
 
-    print(f"| server | workers | connections | requests/s | p50 ms | p99 ms | non-2xx |")
+    print("| server | workers | connections | requests/s | p50 ms | p99 ms | non-2xx |")
     print("|---|---|---|---|---|---|---|")
     for kind, path in (("floor", "/"), ("store", f"/s/{code}")):
         port = free_port()

@@ -12,6 +12,7 @@ from flask_babel import Babel
 
 from store_api.db import Database, make_engine
 from store_api.resources import static_dir
+from store_api.services import product_guard
 from store_api.settings import Settings, load_settings
 from store_api.state import AppState, state
 
@@ -74,7 +75,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     client = redis.Redis.from_url(
         settings["redis.url"], socket_connect_timeout=1, socket_timeout=1
     ) if settings["redis.url"] else None
-    app.extensions["xuanpin"] = AppState(settings, Database(make_engine(settings)), client)
+    database = Database(make_engine(settings))
+    for factory in database.session_factories:
+        product_guard.install(factory, settings["catalogue.member_levels"])
+    app.extensions["xuanpin"] = AppState(settings, database, client)
 
     Babel(app, locale_selector=_select_locale)
     app.after_request(_remember_locale)

@@ -66,6 +66,11 @@ class Database:
             bind=engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
 
+    @property
+    def session_factories(self) -> tuple[sessionmaker, sessionmaker]:
+        """Return the read and write session factories, for session-wide event listeners."""
+        return self._read, self._write
+
     def read_session(self) -> Session:
         """Return a session for reading; it never commits."""
         return self._read()

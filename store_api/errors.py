@@ -66,15 +66,13 @@ class CatalogueError(DomainError):
 class RowProblem:
     """What is wrong with one field of one row of a catalogue file."""
 
-    def __init__(self, source: str, row: int, key: str, field: str, message, **params):
+    def __init__(self, source: str, row: int | None, key: str, field: str, message, **params):
         self.source, self.row, self.key, self.field = source, row, key, field
         self.message, self.params = message, params
 
     def __str__(self) -> str:
-        where = _l("%(source)s row %(row)s (%(key)s), field %(field)s") % {
-            "source": self.source,
-            "row": self.row,
-            "key": self.key,
-            "field": self.field,
-        }
+        where = _l("%(source)s row %(row)s (%(key)s), field %(field)s") if self.row else _l(
+            "%(source)s (%(key)s), field %(field)s")
+        where = where % {"source": self.source, "row": self.row, "key": self.key,
+                         "field": self.field}
         return f"{where}: {str(self.message) % self.params if self.params else self.message}"

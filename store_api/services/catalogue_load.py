@@ -28,7 +28,6 @@ from store_api.models import (
 from store_api.models.catalogue import FULFILMENT_MODES
 from store_api.services import inventory
 from store_api.services.catalogue_rules import (
-    MAX_QUANTITY,
     ladder_problems,
     pack_problems,
     parse_count,
@@ -305,9 +304,6 @@ def load_catalogue(
         (slot.zone_id, slot.aisle, slot.shelf, slot.position)
         for slot in session.scalars(select(ShelfSlot))
     }
-    if len(factory_rows) + len(product_rows) > MAX_QUANTITY:
-        raise CatalogueError([RowProblem(product_source, 0, "-", "-", _l("is too large"))])
-
     new_factories: list[tuple[_Row, Factory]] = []
     for number, data in enumerate(factory_rows, start=1):
         row = _Row(factory_source, number, data, "code", problems)

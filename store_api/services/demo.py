@@ -39,7 +39,7 @@ def _read(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError([RowProblem(path.name, 0, "-", "-", str(exc))]) from None
+        raise CatalogueError([RowProblem(path.name, None, "TOML", "-", str(exc))]) from None
 
 
 def _picture(sku: str, name: str, colour: str) -> str:
