@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from store_api import migrate
 from store_api.errors import CatalogueError
+from store_api.models.staff import ROLES
 from store_api.settings import SettingsError
 
 DEMO_LOGINS = "demo-logins.toml"
@@ -182,7 +183,7 @@ def check() -> None:
 
 @main.command("create-user")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["staff", "manager", "admin", "factory"]),
+@click.option("--role", type=click.Choice(ROLES),
               default="staff", show_default=True)
 @click.option("--name", "display_name", default=None, help="Name shown in the console.")
 @click.option("--factory", "factory_code", default=None, help="Factory code, for role factory.")

@@ -21,8 +21,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from store_api.models.base import Base, created_at_column, utcnow
 
 FULFILMENT_MODES = ("ships_itself", "stocks_centre")
-PRODUCT_STATUSES = ("active", "archived")
-SLOT_STATUSES = ("active", "retired")
 
 
 class Factory(Base):

@@ -9,8 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store_api.models.base import Base, created_at_column
 
-GROUP_KINDS = ("pickup", "local_delivery", "factory_shipment")
-
 
 class Order(Base):
     __tablename__ = "orders"

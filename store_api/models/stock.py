@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from store_api.models.base import Base, created_at_column
 from store_api.models.catalogue import Factory
 
-LOCATION_KINDS = ("centre", "factory")
-
 
 class StockLocation(Base):
     """Where goods are: the centre's warehouse, or a factory that ships when forwarded an order."""

@@ -15,10 +15,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from store_api.errors import DomainError, InsufficientStock, StockConflict
-from store_api.models import StockLedgerEntry, StockLevel, StockLocation
+from store_api.models import StockLedgerEntry, StockLevel
 from store_api.services.catalogue_rules import MAX_QUANTITY
-
-REASONS = ("receive", "adjust", "count", "reserve", "release", "sell", "return", "transfer")
 
 
 @dataclass(frozen=True, order=True)
@@ -193,18 +191,6 @@ def transfer(session: Session, product_id: int, from_location: int, to_location:
         if not _update(session, line, delta, 0, guard):
             raise InsufficientStock(product_id, location_id, quantity)
         _ledger(session, line, delta, 0, "transfer", actor, None, note)
-
-
-def levels_for(session: Session, product_id: int) -> list[StockLevel]:
-    """Return a product's stock levels with their locations, centre first."""
-    return list(
-        session.scalars(
-            select(StockLevel)
-            .join(StockLocation)
-            .where(StockLevel.product_id == product_id)
-            .order_by(StockLocation.kind, StockLocation.id)
-        )
-    )
 
 
 @dataclass(frozen=True)
