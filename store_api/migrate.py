@@ -1,12 +1,14 @@
 """Schema migrations: upgrade to the newest revision, and tell whether a database is current."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 _SCRIPTS = Path(__file__).resolve().parent / "migrations"
 
@@ -18,15 +20,31 @@ def _config(connection=None) -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest revision."""
-    with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """Yield a connection in a transaction, with SQLite's foreign keys off while tables are rebuilt."""
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            # Must precede the transaction; batch mode copies and drops referenced tables.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                yield connection
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Create or upgrade the schema to a revision, the newest by default."""
+    with _migrating(engine) as connection:
+        command.upgrade(_config(connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Take the schema back to an older revision ("base" for none)."""
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         command.downgrade(_config(connection), revision)
 
 

@@ -51,6 +51,21 @@ def _log_level(key: str, value: str) -> None:
         raise SettingsError(f"setting {key}: must be one of {sorted(_LOG_LEVELS)}, got {value!r}")
 
 
+def _latitude(key: str, value: float) -> None:
+    if not -90 <= value <= 90:
+        raise SettingsError(f"setting {key}: must be a latitude -90..90, got {value!r}")
+
+
+def _longitude(key: str, value: float) -> None:
+    if not -180 <= value <= 180:
+        raise SettingsError(f"setting {key}: must be a longitude -180..180, got {value!r}")
+
+
+def _allocation(key: str, value: str) -> None:
+    if value not in ("centre", "factory"):
+        raise SettingsError(f"setting {key}: must be \"centre\" or \"factory\", got {value!r}")
+
+
 def _non_empty(key: str, value: list) -> None:
     if not value:
         raise SettingsError(f"setting {key}: must not be empty")
@@ -69,6 +84,12 @@ _CHECKS = {
     "i18n.locales": _non_empty,
     "catalogue.member_levels": _non_empty,
     "catalogue.business_types": _non_empty,
+    "centre.latitude": _latitude,
+    "centre.longitude": _longitude,
+    "carts.idle_minutes": _positive,
+    "orders.hold_minutes": _positive,
+    "orders.allocate_first": _allocation,
+    "orders.local_delivery_radius_km": _positive,
     "worker.poll_interval_s": _positive,
     "worker.lease_seconds": _positive,
     "worker.batch_size": _positive,

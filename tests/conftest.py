@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from shelf_labels.slot_codes import new_slot_code
+from shelf_labels.codes import new_code
 from store_api import create_app, migrate
 from store_api.models import Factory, PriceTier, Product, ShelfSlot, Zone
 from store_api.services.catalogue_load import centre_location, factory_location
@@ -111,7 +111,7 @@ def make_product(app):
                          for q, p in ladder],
         )
         zone_row = session.scalar(select(Zone).where(Zone.code == zone))
-        product.slot = ShelfSlot(code=new_slot_code(secrets.randbits), zone=zone_row,
+        product.slot = ShelfSlot(code=new_code(secrets.randbits), zone=zone_row,
                                  aisle="A", shelf=1, position=n)
         session.add(product)
         session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store_api.models.base import Base, created_at_column, utcnow
@@ -19,6 +19,8 @@ class Buyer(Base):
     company: Mapped[str] = mapped_column(String(200), default="")
     business_type: Mapped[str] = mapped_column(String(20))
     member_level: Mapped[str] = mapped_column(String(20))
+    # Approved by staff to pay later, on account.
+    on_account: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = created_at_column()
 
 

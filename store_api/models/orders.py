@@ -1,31 +1,50 @@
-"""Orders, their lines, and the fulfilment groups they split into by source."""
+"""Orders, their lines, the fulfilment groups they split into by source, and payments."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store_api.models.base import Base, created_at_column
+from store_api.models.catalogue import Factory, Product
+from store_api.models.stock import StockLocation
+
+ORDER_STATUSES = ("awaiting_payment", "paid", "completed", "cancelled", "expired")
+GROUP_STATUSES = ("pending", "picked", "collected", "forward_queued", "cancelled")
+PAYMENT_METHODS = ("cash", "card", "bank_transfer", "on_account")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Order(Base):
     __tablename__ = "orders"
-    __table_args__ = (CheckConstraint("total_fen >= 0", name="total_non_negative"),)
+    __table_args__ = (
+        CheckConstraint("total_fen >= 0", name="total_non_negative"),
+        CheckConstraint(_one_of("status", ORDER_STATUSES), name="status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # What the request that made the order asked for; a key sent again with another ask is refused.
+    request_hash: Mapped[str] = mapped_column(String(64))
     buyer_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     total_fen: Mapped[int] = mapped_column(Integer)
     hold_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at_column()
 
-    lines: Mapped[list[OrderLine]] = relationship(back_populates="order")
-    groups: Mapped[list[FulfilmentGroup]] = relationship(back_populates="order")
+    lines: Mapped[list[OrderLine]] = relationship(back_populates="order", order_by="OrderLine.id")
+    groups: Mapped[list[FulfilmentGroup]] = relationship(
+        back_populates="order", order_by="FulfilmentGroup.id"
+    )
+    payments: Mapped[list[Payment]] = relationship(back_populates="order")
 
 
 class FulfilmentGroup(Base):
@@ -36,16 +55,27 @@ class FulfilmentGroup(Base):
         CheckConstraint(
             "kind IN ('pickup', 'local_delivery', 'factory_shipment')", name="kind"
         ),
+        CheckConstraint(_one_of("status", GROUP_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     location_id: Mapped[int] = mapped_column(ForeignKey("stock_locations.id"))
+    factory_id: Mapped[int | None] = mapped_column(ForeignKey("factories.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
+    subtotal_fen: Mapped[int] = mapped_column(Integer, default=0)
+    dispatch_promise_hours: Mapped[int | None] = mapped_column(Integer)
+    # Where it goes: the buyer, or for a factory shipment possibly the buyer's own customer.
+    recipient_name: Mapped[str] = mapped_column(String(100), default="")
+    recipient_phone: Mapped[str] = mapped_column(String(20), default="")
     address: Mapped[str] = mapped_column(Text, default="")
+    distance_km: Mapped[float | None] = mapped_column(Float)
 
     order: Mapped[Order] = relationship(back_populates="groups")
+    lines: Mapped[list[OrderLine]] = relationship(back_populates="group", order_by="OrderLine.id")
+    location: Mapped[StockLocation] = relationship()
+    factory: Mapped[Factory | None] = relationship()
 
 
 class OrderLine(Base):
@@ -57,9 +87,36 @@ class OrderLine(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("fulfilment_groups.id"))
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("fulfilment_groups.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price_fen: Mapped[int] = mapped_column(Integer)
 
     order: Mapped[Order] = relationship(back_populates="lines")
+    group: Mapped[FulfilmentGroup] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
+
+    @property
+    def total_fen(self) -> int:
+        """Quantity times unit price."""
+        return self.quantity * self.unit_price_fen
+
+
+class Payment(Base):
+    """Money taken at the counter for an order."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint(_one_of("method", PAYMENT_METHODS), name="method"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    method: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    order: Mapped[Order] = relationship(back_populates="payments")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from shelf_labels import slot_codes
+from shelf_labels import codes
 from store_api.models import Factory, PriceTier, Product, ShelfSlot, StockLevel, StockLocation
 
 
@@ -63,8 +63,8 @@ def ladder_rows(
 
 def find_slot(session: Session, code: str) -> ShelfSlot | None:
     """Return the active slot of a code, or None; malformed codes never reach the database."""
-    code = slot_codes.normalise(code)
-    if not slot_codes.is_valid(code):
+    code = codes.normalise(code)
+    if not codes.is_valid(code):
         return None
     return session.scalar(
         select(ShelfSlot)

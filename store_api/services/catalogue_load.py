@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shelf_labels.slot_codes import new_slot_code
+from shelf_labels.codes import new_code
 from store_api.errors import CatalogueError, RowProblem
 from store_api.models import (
     Factory,
@@ -350,7 +350,7 @@ def load_catalogue(
         product.factory = extra["factory"]
         aisle, shelf, position = extra["slot_place"]
         product.slot = ShelfSlot(
-            code=new_slot_code(secrets.randbits), zone=extra["zone"], aisle=aisle, shelf=shelf,
+            code=new_code(secrets.randbits), zone=extra["zone"], aisle=aisle, shelf=shelf,
             position=position,
         )
         session.add(product)

@@ -5,13 +5,13 @@ import re
 
 import pytest
 
-from shelf_labels.slot_codes import ALPHABET, CODE_LENGTH, is_valid, new_slot_code, normalise
+from shelf_labels.codes import ALPHABET, CODE_LENGTH, is_valid, new_code, normalise
 
 
 @pytest.fixture
 def codes():
     rng = random.Random(7)
-    return [new_slot_code(rng.getrandbits) for _ in range(200)]
+    return [new_code(rng.getrandbits) for _ in range(200)]
 
 
 def test_new_codes_are_valid_and_alphanumeric(codes):

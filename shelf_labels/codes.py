@@ -1,4 +1,4 @@
-"""Opaque shelf-slot codes with check characters, refused before any database lookup.
+"""Opaque codes for shelf slots and orders, with check characters refused before any lookup.
 
 A code is eight random symbols and two check symbols from a 32-symbol alphabet of digits and
 uppercase letters without I, L, O and U (easy to misread). Uppercase letters and digits let a
@@ -29,7 +29,7 @@ def _with_check(body: str) -> str:
     return body + ALPHABET[check // 32] + ALPHABET[check % 32]
 
 
-def new_slot_code(randbits: Callable[[int], int]) -> str:
+def new_code(randbits: Callable[[int], int]) -> str:
     """Return a new code from a source of random bits (secrets.randbits in production)."""
     number = randbits(5 * BODY_LENGTH)
     body = "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(BODY_LENGTH))
