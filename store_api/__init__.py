@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import timedelta
 from typing import Any
 
 import redis
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel
+from flask_wtf import CSRFProtect
+from sqlalchemy import event
 
+from store_api.broker import InProcessBroker, RedisBroker
 from store_api.db import Database, make_engine
 from store_api.resources import static_dir
+from store_api.scans import ScanRecorder
 from store_api.services import product_guard
 from store_api.settings import Settings, load_settings
 from store_api.state import AppState, state
+from store_api.worker import wake_after_commit
 
 LANG_COOKIE = "lang"
+csrf = CSRFProtect()
 
 
 def _secret_key(settings: Settings) -> str:
@@ -68,8 +75,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings["server.max_request_bytes"],
         BABEL_DEFAULT_LOCALE=settings["i18n.default_locale"],
         BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
-        JSON_AS_ASCII=False,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=365),
+        WTF_CSRF_TIME_LIMIT=None,
     )
     app.json.ensure_ascii = False
     client = redis.Redis.from_url(
@@ -78,22 +87,34 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     database = Database(make_engine(settings))
     for factory in database.session_factories:
         product_guard.install(factory, settings["catalogue.member_levels"])
-    app.extensions["xuanpin"] = AppState(settings, database, client)
+        event.listen(factory, "after_commit", wake_after_commit)
+    broker = RedisBroker(client) if client is not None else InProcessBroker()
+    app.extensions["xuanpin"] = AppState(settings, database, client, broker,
+                                          ScanRecorder(database))
 
     Babel(app, locale_selector=_select_locale)
     app.after_request(_remember_locale)
     app.teardown_appcontext(_close_request_session)
 
-    from store_api.web import formatting
+    from store_api import api, auth
+    from store_api.services import events, orders  # noqa: F401 - worker handlers and jobs
+    from store_api.web import errors, formatting
+    from store_api.web.console import bp as console_bp
     from store_api.web.health import bp as health_bp
     from store_api.web.media import bp as media_bp
 
+    csrf.init_app(app)
+    csrf.exempt(api.bp)  # the API takes only application/json, which no cross-site form can send
+    auth.init_app(app)
     formatting.init_app(app)
+    errors.init_app(app)
+    api.init_app(app)
     app.register_blueprint(health_bp)
     app.register_blueprint(media_bp)
+    app.register_blueprint(console_bp)
 
     # The one place in store_api that knows the buyer-facing blueprints.
-    from kiosk.scan import bp as scan_bp
+    import kiosk
 
-    app.register_blueprint(scan_bp)
+    kiosk.init_app(app)
     return app

@@ -157,7 +157,7 @@ def worker() -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     with app.app_context():
-        Worker(state(app).db, state(app).settings).run_forever(stop)
+        Worker(state(app)).run_forever(stop)
 
 
 @main.command()

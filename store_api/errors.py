@@ -4,15 +4,23 @@ from flask_babel import lazy_gettext as _l
 
 
 class DomainError(Exception):
-    """A command broke a rule of the centre; nothing it asked for was written."""
+    """A command broke a rule of the centre; nothing it asked for was written.
 
-    status = 400
-    code = "domain_error"
+    `code` is machine-readable, `field` names the input at fault (such as "lines[0].quantity"),
+    and the message is translated when it is turned into text.
+    """
 
-    def __init__(self, message, **params):
+    status = 422
+    code = "invalid"
+
+    def __init__(self, message, *, code: str | None = None, field: str | None = None,
+                 status: int | None = None, **params):
         super().__init__(message)
         self.message = message
         self.params = params
+        self.field = field
+        self.code = code or self.code
+        self.status = status or self.status
 
     def __str__(self) -> str:
         return str(self.message) % self.params if self.params else str(self.message)
@@ -27,12 +35,14 @@ class InsufficientStock(DomainError):
     status = 409
     code = "insufficient_stock"
 
-    def __init__(self, product_id: int, location_id: int, requested: int):
+    def __init__(self, product_id: int, location_id: int, requested: int,
+                 field: str | None = None):
         super().__init__(
             _l(
                 "Not enough stock of product %(product)s at location %(location)s "
                 "for %(requested)s more."
             ),
+            field=field,
             product=product_id,
             location=location_id,
             requested=requested,
@@ -52,7 +62,6 @@ class StockConflict(DomainError):
 class CatalogueError(DomainError):
     """One or more rows of a catalogue load broke the rules; each problem names row and field."""
 
-    status = 422
     code = "catalogue_invalid"
 
     def __init__(self, problems: list["RowProblem"]):

@@ -22,7 +22,7 @@ def _config(connection=None) -> Config:
 
 @contextmanager
 def _migrating(engine: Engine) -> Iterator[Connection]:
-    """Yield a connection in a transaction, with SQLite's foreign keys off while tables are rebuilt."""
+    """Yield a connection in a transaction, SQLite foreign keys off while tables are rebuilt."""
     with engine.connect() as connection:
         sqlite = engine.dialect.name == "sqlite"
         if sqlite:

@@ -37,6 +37,4 @@ def _start_background_worker(gunicorn_worker) -> None:
     from store_api.state import state
     from store_api.worker import start_thread
 
-    app = gunicorn_worker.wsgi
-    app_state = state(app)
-    start_thread(app_state.db, app_state.settings)
+    start_thread(state(gunicorn_worker.wsgi))

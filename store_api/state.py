@@ -1,4 +1,4 @@
-"""What one running app holds: its settings, database and optional Redis client."""
+"""What one running app holds: its settings, database, broker and optional Redis client."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from dataclasses import dataclass
 import redis
 from flask import Flask, current_app
 
+from store_api.broker import InProcessBroker, RedisBroker
 from store_api.db import Database
+from store_api.scans import ScanRecorder
 from store_api.settings import Settings
 
 
@@ -16,6 +18,8 @@ class AppState:
     settings: Settings
     db: Database
     redis: redis.Redis | None
+    broker: InProcessBroker | RedisBroker
+    scans: ScanRecorder
 
     @property
     def media_dir(self):

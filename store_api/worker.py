@@ -18,15 +18,18 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from store_api.db import Database
 from store_api.models import OutboxMessage
 from store_api.models.base import utcnow
-from store_api.settings import Settings
+from store_api.state import AppState
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[OutboxMessage], None]
+Handler = Callable[[OutboxMessage, AppState], None]
 HANDLERS: dict[str, Handler] = {}
+# Jobs run on every poll (such as expiring unpaid orders); each returns how much it did.
+PERIODIC: list[Callable[[AppState], int]] = []
+# Set after a commit that wrote outbox rows, so a worker in this process starts at once.
+WAKE = threading.Event()
 # Seconds to wait before attempt n+1 after n failures; the last step repeats.
 RETRY_STEPS = (5, 60, 300, 1800, 7200)
 
@@ -45,14 +48,23 @@ def enqueue(session: Session, topic: str, payload: dict) -> OutboxMessage:
     """Add a message to the outbox in the caller's transaction; it leaves after the commit."""
     message = OutboxMessage(message_id=f"msg_{uuid.uuid4().hex}", topic=topic, payload=payload)
     session.add(message)
+    session.info["outbox_written"] = True
     return message
+
+
+def wake_after_commit(session: Session) -> None:
+    """Session listener: wake this process's worker when a commit wrote outbox rows."""
+    if session.info.pop("outbox_written", False):
+        WAKE.set()
 
 
 class Worker:
     """Leases due outbox messages and hands each to its topic's handler."""
 
-    def __init__(self, db: Database, settings: Settings, name: str | None = None):
-        self.db = db
+    def __init__(self, app_state: AppState, name: str | None = None):
+        self.state = app_state
+        self.db = app_state.db
+        settings = app_state.settings
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease_seconds = settings["worker.lease_seconds"]
         self.batch_size = settings["worker.batch_size"]
@@ -65,8 +77,10 @@ class Worker:
         until = now + timedelta(seconds=self.lease_seconds)
         free = or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now)
         with self.db.unit_of_work() as session:
+            # Topics with no handler here wait for a worker that has one (a newer release).
             due = select(OutboxMessage.id).where(
-                OutboxMessage.status == "pending", OutboxMessage.available_at <= now, free
+                OutboxMessage.status == "pending", OutboxMessage.available_at <= now, free,
+                OutboxMessage.topic.in_(list(HANDLERS)),
             ).order_by(OutboxMessage.id).limit(self.batch_size)
             ids = list(session.scalars(due))
             leased = []
@@ -106,11 +120,8 @@ class Worker:
         """Lease one batch and carry it out; return how many messages were handled."""
         messages = self.lease()
         for message in messages:
-            handler = HANDLERS.get(message.topic)
             try:
-                if handler is None:
-                    raise LookupError(f"no handler for topic {message.topic!r}")
-                handler(message)
+                HANDLERS[message.topic](message, self.state)
             except Exception as exc:  # noqa: BLE001 - a failed side effect is retried, not fatal
                 log.warning("outbox message %s (%s) failed: %s", message.message_id,
                             message.topic, exc)
@@ -119,25 +130,30 @@ class Worker:
                 self._finish(message, None)
         return len(messages)
 
+    def run_periodic(self) -> int:
+        """Run every periodic job once; return how much they did."""
+        return sum(job(self.state) for job in PERIODIC)
+
     def run_forever(self, stop: threading.Event) -> None:
         """Poll until stop is set; a failing poll is logged and tried again."""
         log.info("worker %s started", self.name)
         while not stop.is_set():
+            WAKE.clear()
             try:
-                handled = self.run_once()
+                handled = self.run_once() + self.run_periodic()
             except Exception:  # noqa: BLE001 - the database may be away for a moment
                 log.exception("worker poll failed")
                 handled = 0
             if not handled:
-                stop.wait(self.poll_interval)
+                WAKE.wait(self.poll_interval)
         log.info("worker %s stopped", self.name)
 
 
-def start_thread(db: Database, settings: Settings) -> tuple[threading.Thread, threading.Event]:
+def start_thread(app_state: AppState) -> tuple[threading.Thread, threading.Event]:
     """Run a worker in a daemon thread; set the returned event to stop it."""
     stop = threading.Event()
     thread = threading.Thread(
-        target=Worker(db, settings).run_forever, args=(stop,), name="xuanpin-worker", daemon=True
+        target=Worker(app_state).run_forever, args=(stop,), name="xuanpin-worker", daemon=True
     )
     thread.start()
     return thread, stop

@@ -92,7 +92,7 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture
-def make_product(app):
+def make_product():
     """Return a function that creates a factory, a product with a ladder, and a slot."""
 
     def make(session, *, moq=1, case_pack=1, zone="bestseller", name_zh="测试保温杯",

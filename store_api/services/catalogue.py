@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from shelf_labels import codes
-from store_api.models import Factory, PriceTier, Product, ShelfSlot, StockLevel, StockLocation
+from store_api.models import (
+    Buyer,
+    Factory,
+    Order,
+    OrderLine,
+    PriceTier,
+    Product,
+    ShelfSlot,
+    StockLevel,
+    StockLocation,
+)
+from store_api.services.pricing import level_tiers, unit_price
+
+# Couriers charge by volume over this divisor (cm³ per kg) when it exceeds the real weight.
+VOLUMETRIC_DIVISOR = 6000
+_CLOSED = ("cancelled", "expired")
 
 
 @dataclass(frozen=True)
@@ -29,21 +44,56 @@ class LadderRow:
 
 
 @dataclass(frozen=True)
+class CrossBorderFacts:
+    packed_cm: tuple[float, float, float] | None
+    unpacked_cm: tuple[float, float, float] | None
+
+    @staticmethod
+    def _volumetric_kg(size) -> float | None:
+        return round(size[0] * size[1] * size[2] / VOLUMETRIC_DIVISOR, 2) if size else None
+
+    @property
+    def packed_litres(self) -> float | None:
+        size = self.packed_cm
+        return round(size[0] * size[1] * size[2] / 1000, 1) if size else None
+
+    @property
+    def volumetric_kg(self) -> float | None:
+        return self._volumetric_kg(self.packed_cm)
+
+    @property
+    def unfolded_volumetric_kg(self) -> float | None:
+        return self._volumetric_kg(self.unpacked_cm)
+
+    @property
+    def saving_percent(self) -> int | None:
+        """How much less volumetric weight the folded pack costs than the unfolded size."""
+        packed, unfolded = self.volumetric_kg, self.unfolded_volumetric_kg
+        if packed is None or not unfolded or unfolded <= packed:
+            return None
+        return round((unfolded - packed) / unfolded * 100)
+
+
+@dataclass(frozen=True)
 class SlotView:
     slot: ShelfSlot
     product: Product
     levels: list[str]
     ladder: list[LadderRow]
     sources: list[StockSource]
+    member_level: str
+    quantity: int
+    unit_price_fen: int
+    cross_border: CrossBorderFacts
+    also_ordered: list[Product]
 
-
-def unit_price(tiers: list[PriceTier], quantity: int) -> int | None:
-    """Return the unit price of the highest tier reached by a quantity (tiers sorted)."""
-    price = None
-    for tier in tiers:
-        if tier.min_quantity <= quantity:
-            price = tier.unit_price_fen
-    return price
+    @property
+    def margin_percent(self) -> float | None:
+        """The buyer's margin at the suggested retail price, at the priced quantity."""
+        retail = self.product.suggested_retail_fen
+        if not retail:
+            return None
+        return round((retail - self.unit_price_fen) / retail * 100, 1)
 
 
 def ladder_rows(
@@ -80,20 +130,72 @@ def find_slot(session: Session, code: str) -> ShelfSlot | None:
     )
 
 
-def slot_view(session: Session, code: str, member_levels: list[str]) -> SlotView | None:
-    """Return what the product page of a slot shows, or None if there is nothing to show."""
-    slot = find_slot(session, code)
-    if slot is None or slot.product is None or slot.product.status != "active":
-        return None
-    product = slot.product
-    levels, ladder = ladder_rows(product.price_tiers, member_levels)
+def stock_sources(session: Session, product_id: int) -> list[StockSource]:
+    """Return what each source can still sell of a product, centre first."""
     rows = session.execute(
         select(StockLocation.kind, StockLevel.on_hand - StockLevel.reserved,
                Factory.dispatch_promise_hours)
         .join(StockLevel.location)
         .outerjoin(Factory, StockLocation.factory_id == Factory.id)
-        .where(StockLevel.product_id == product.id)
+        .where(StockLevel.product_id == product_id)
         .order_by(StockLocation.kind)
     )
-    sources = [StockSource(kind, int(available), promise) for kind, available, promise in rows]
-    return SlotView(slot, product, levels, ladder, sources)
+    return [StockSource(kind, int(available), promise) for kind, available, promise in rows]
+
+
+def also_ordered(session: Session, product_id: int, business_type: str | None,
+                 limit: int = 4) -> list[Product]:
+    """Return what buyers (of a business type, when given) ordered together with a product."""
+    with_it = (
+        select(OrderLine.order_id).join(Order).join(Buyer)
+        .where(OrderLine.product_id == product_id, Order.status.not_in(_CLOSED))
+    )
+    if business_type:
+        with_it = with_it.where(Buyer.business_type == business_type)
+    ranked = (
+        select(OrderLine.product_id, func.count(func.distinct(OrderLine.order_id)).label("n"))
+        .where(OrderLine.order_id.in_(with_it), OrderLine.product_id != product_id)
+        .group_by(OrderLine.product_id)
+        .order_by(func.count(func.distinct(OrderLine.order_id)).desc(), OrderLine.product_id)
+        .limit(limit)
+    )
+    ids = [row.product_id for row in session.execute(ranked)]
+    if not ids:
+        return []
+    products = {p.id: p for p in session.scalars(
+        select(Product).where(Product.id.in_(ids), Product.status == "active")
+        .options(selectinload(Product.slot)))}
+    return [products[i] for i in ids if i in products]
+
+
+def slot_view(session: Session, code: str, *, member_levels: list[str],
+              member_level: str | None = None, business_type: str | None = None,
+              quantity_in_cart: int = 0) -> SlotView | None:
+    """Return what the product page of a slot shows a buyer, or None if there is nothing."""
+    slot = find_slot(session, code)
+    if slot is None or slot.product is None or slot.product.status != "active":
+        return None
+    product = slot.product
+    level = member_level if member_level in member_levels else member_levels[0]
+    levels, ladder = ladder_rows(product.price_tiers, member_levels)
+    quantity = quantity_in_cart or product.moq
+    price = unit_price(level_tiers(product.price_tiers, level, member_levels[0]), quantity)
+
+    def size(prefix: str):
+        values = [getattr(product, f"{prefix}_{d}_cm") for d in ("length", "width", "height")]
+        return tuple(values) if all(values) else None
+
+    return SlotView(
+        slot=slot, product=product, levels=levels, ladder=ladder,
+        sources=stock_sources(session, product.id), member_level=level, quantity=quantity,
+        unit_price_fen=price, cross_border=CrossBorderFacts(size("packed"), size("unpacked")),
+        also_ordered=also_ordered(session, product.id, business_type),
+    )
+
+
+def priced_at(view: SlotView, quantity: int, base_level: str) -> SlotView:
+    """Return the view priced at another quantity (what the buyer's cart holds)."""
+    if quantity <= 0 or quantity == view.quantity:
+        return view
+    tiers = level_tiers(view.product.price_tiers, view.member_level, base_level)
+    return replace(view, quantity=quantity, unit_price_fen=unit_price(tiers, quantity))

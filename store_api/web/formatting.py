@@ -1,17 +1,19 @@
 """Template helpers shared by every page."""
 
+from datetime import UTC, datetime
+
 from flask import Flask
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_datetime, get_locale
 
+from store_api.names import (
+    BUSINESS_TYPE_NAMES,
+    GROUP_NAMES,
+    GROUP_STATUS_NAMES,
+    LEVEL_NAMES,
+    ORDER_STATUS_NAMES,
+    PAYMENT_METHOD_NAMES,
+)
 from store_api.state import state
-
-# Names of the member levels known out of the box; a level added in settings shows its code.
-_LEVEL_NAMES = {
-    "standard": _l("Standard"),
-    "silver": _l("Silver member"),
-    "gold": _l("Gold member"),
-}
 
 
 def yuan(fen: int | None) -> str:
@@ -19,6 +21,15 @@ def yuan(fen: int | None) -> str:
     if fen is None:
         return ""
     return f"￥{fen // 100:,}.{fen % 100:02d}"
+
+
+def localtime(moment: datetime | None) -> str:
+    """Format a stored UTC time as the centre's local hour and minute."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_datetime(moment, "HH:mm")
 
 
 def localised(obj, field: str) -> str:
@@ -29,12 +40,18 @@ def localised(obj, field: str) -> str:
 
 def member_level_names() -> dict[str, str]:
     """Return the display name of every configured member level."""
-    return {level: str(_LEVEL_NAMES.get(level, level))
+    return {level: str(LEVEL_NAMES.get(level, level))
             for level in state().settings["catalogue.member_levels"]}
 
 
 def init_app(app: Flask) -> None:
     """Register the helpers with Jinja."""
     app.add_template_filter(yuan)
+    app.add_template_filter(localtime)
     app.add_template_global(localised)
     app.add_template_global(lambda: str(get_locale()), "current_locale")
+    app.jinja_env.globals.update(
+        business_type_names=BUSINESS_TYPE_NAMES, status_names=ORDER_STATUS_NAMES,
+        group_names=GROUP_NAMES, group_status_names=GROUP_STATUS_NAMES,
+        payment_method_names=PAYMENT_METHOD_NAMES,
+    )

@@ -1,0 +1,127 @@
+"""The cart, who the buyer is, and checkout, as pages for the phone."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from store_api.errors import DomainError
+from store_api.services import buyers, carts
+from store_api.services.checkout import Delivery, place_order, plan
+from store_api.state import state
+from store_api.web import buyer_session
+from store_api.web.session import db_session
+
+bp = Blueprint("cart", __name__, template_folder="templates")
+
+
+def _int(name: str):
+    """Read a whole number from the form; anything else goes to the service as it is."""
+    value = request.form.get(name, "").strip()
+    return int(value) if value.lstrip("-").isdigit() else value
+
+
+def _safe_next(default: str) -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def _change(*, add: bool):
+    settings = state().settings
+    token = carts.change_line(state().db, buyer_session.cart_token(), request.form.get("sku"),
+                              _int("quantity"), add=add,
+                              idle_minutes=settings["carts.idle_minutes"])
+    buyer_session.remember_cart(token)
+
+
+@bp.post("/cart/add")
+def add():
+    """Add a quantity of a product, then go back where the buyer was."""
+    _change(add=True)
+    return redirect(_safe_next(url_for("cart.cart_page")), 303)
+
+
+@bp.post("/cart/set")
+def set_quantity():
+    """Set a line's quantity from the cart page; 0 removes it."""
+    _change(add=False)
+    return redirect(url_for("cart.cart_page"), 303)
+
+
+@bp.get("/cart")
+def cart_page():
+    """Show the cart with current prices and what is missing to check out."""
+    buyer = buyer_session.current_buyer(db_session())
+    return render_template("kiosk/cart.html", cart=buyer_session.cart_view(db_session(), buyer),
+                           buyer=buyer)
+
+
+@bp.post("/buyer")
+def identify():
+    """Remember who the buyer is on this device."""
+    settings = state().settings
+    try:
+        buyer_id = buyers.identify(
+            state().db, phone=request.form.get("phone"), name=request.form.get("name"),
+            company=request.form.get("company", ""),
+            business_type=request.form.get("business_type"),
+            business_types=settings["catalogue.business_types"],
+            base_level=settings["catalogue.member_levels"][0])
+    except DomainError as error:
+        return checkout_page(error=error, status=422)
+    buyer_session.remember_buyer(buyer_id)
+    return redirect(url_for("cart.checkout_page"), 303)
+
+
+@bp.get("/checkout")
+def checkout_page(error: DomainError | None = None, status: int = 200):
+    """Show who is buying, how the goods come, and the groups the order will split into."""
+    session = db_session()
+    buyer = buyer_session.current_buyer(session)
+    cart = buyer_session.cart_view(session, buyer)
+    groups, problem = [], error
+    if buyer is not None and cart.lines and problem is None:
+        try:
+            groups = plan(session, cart.lines, state().settings["orders.allocate_first"])
+        except DomainError as shortage:
+            problem = shortage
+    return render_template(
+        "kiosk/checkout.html", buyer=buyer, cart=cart, groups=groups, error=problem,
+        form=request.form, idempotency_key=request.form.get("idempotency_key") or uuid.uuid4().hex,
+        business_types=state().settings["catalogue.business_types"],
+    ), status
+
+
+def _float(name: str) -> float | None:
+    try:
+        return float(request.form.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.post("/checkout")
+def checkout():
+    """Place the order; a repeated submit with the same key lands on the same order."""
+    cart = buyer_session.cart_view(db_session(), buyer_session.current_buyer(db_session()))
+    form = request.form
+    delivery = Delivery(
+        centre=form.get("centre", "pickup"), address=form.get("address", "")[:300],
+        latitude=_float("latitude"), longitude=_float("longitude"),
+        recipient_name=form.get("recipient_name", "")[:100],
+        recipient_phone=form.get("recipient_phone", "")[:20],
+        ship_address=form.get("ship_address", "")[:300],
+    )
+    try:
+        if cart.expired:
+            raise DomainError(_l("Your cart expired; add the products again."),
+                              code="cart_expired", status=410)
+        number = place_order(
+            state().db, buyer_id=buyer_session.buyer_id(),
+            requested=[(line.product.sku, line.quantity) for line in cart.lines],
+            delivery=delivery, idempotency_key=form.get("idempotency_key"),
+            settings=state().settings, cart_token=buyer_session.cart_token())
+    except DomainError as error:
+        return checkout_page(error=error, status=error.status)
+    return redirect(url_for("orders.order_page", number=number), 303)

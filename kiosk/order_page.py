@@ -1,0 +1,61 @@
+"""The buyer's order page: a QR for the counter, each group's state, live updates."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, Response, abort, render_template, url_for
+
+from store_api.services import orders
+from store_api.services.events import order_channel
+from store_api.state import state
+from store_api.web.session import db_session
+
+bp = Blueprint("orders", __name__, template_folder="templates")
+# A stream ends after this long and the browser reconnects, so no thread is held for ever.
+STREAM_SECONDS = 55
+HEARTBEAT_SECONDS = 15
+
+
+def order_qr_svg(number: str) -> str:
+    """Return an SVG QR code of the order's number for the counter's scanner."""
+    image = qrcode.make(number, image_factory=qrcode.image.svg.SvgPathImage, box_size=10,
+                        border=2)
+    return image.to_string(encoding="unicode")
+
+
+@bp.get("/orders/<number>")
+def order_page(number: str):
+    """Show the order: its number and QR, each group and its state."""
+    order = orders.load_order(db_session(), number[:64])
+    if order is None:
+        abort(404)
+    return render_template("kiosk/order.html", order=order, qr=order_qr_svg(order.number),
+                           events_url=url_for("orders.order_events", number=order.number))
+
+
+@bp.get("/orders/<number>/events")
+def order_events(number: str):
+    """Stream the order's changes as server-sent events until the stream's time is up."""
+    order = orders.load_order(db_session(), number[:64])
+    if order is None:
+        abort(404)
+    broker, channel = state().broker, order_channel(order.number)
+    first = json.dumps(orders.order_summary(order), ensure_ascii=False)
+
+    def stream():
+        yield f"retry: 3000\nevent: order\ndata: {first}\n\n"
+        deadline = time.monotonic() + STREAM_SECONDS
+        with broker.subscribe([channel]) as subscription:
+            while (left := deadline - time.monotonic()) > 0:
+                message = subscription.get(timeout=min(HEARTBEAT_SECONDS, left))
+                if message is None:
+                    yield ": ping\n\n"
+                else:
+                    yield f"event: order\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
+
+    return Response(stream(), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -1,0 +1,38 @@
+// Keeps the order page current: server-sent events, or polling when they cannot connect.
+(() => {
+  const page = document.getElementById("order");
+  if (!page) return;
+  const stamp = document.getElementById("order-updated");
+  let polling = null;
+
+  async function refresh() {
+    const response = await fetch(window.location.pathname, { headers: { Accept: "text/html" } });
+    if (!response.ok) return;
+    const html = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = html.getElementById("order-live");
+    if (fresh) document.getElementById("order-live").replaceWith(fresh);
+    stamp.textContent = new Date().toLocaleTimeString();
+  }
+
+  function poll() {
+    if (polling === null) polling = setInterval(refresh, 5000);
+  }
+
+  if (!window.EventSource) {
+    poll();
+  } else {
+    const source = new EventSource(page.dataset.events);
+    let first = true;
+    source.addEventListener("order", () => {
+      if (first) { first = false; return; }  // the snapshot the page already shows
+      refresh();
+    });
+    source.addEventListener("open", () => {
+      if (polling !== null) { clearInterval(polling); polling = null; }
+      first = true;
+      refresh();
+    });
+    source.addEventListener("error", poll);
+  }
+  document.querySelectorAll("button.print").forEach((b) => b.addEventListener("click", () => window.print()));
+})();

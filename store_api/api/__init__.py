@@ -1,0 +1,140 @@
+"""The JSON API: operations declared with their schemas, errors as data, an OpenAPI document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import Blueprint, Flask, jsonify, request
+from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import HTTPException
+
+from store_api.auth import staff_required
+from store_api.errors import DomainError
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@dataclass(frozen=True)
+class Operation:
+    rule: str
+    method: str
+    endpoint: str
+    summary: str
+    tag: str
+    body: type[BaseModel] | None
+    response: type[BaseModel]
+    status: int
+    staff: bool
+    headers: tuple[str, ...]
+
+
+OPERATIONS: list[Operation] = []
+
+_MESSAGES = {
+    "missing": _l("This field is required."),
+    "int_type": _l("Must be a whole number."),
+    "int_parsing": _l("Must be a whole number."),
+    "int_from_float": _l("Must be a whole number."),
+    "float_type": _l("Must be a number."),
+    "float_parsing": _l("Must be a number."),
+    "string_type": _l("Must be text."),
+    "string_too_short": _l("This field is required."),
+    "string_too_long": _l("Too long."),
+    "too_long": _l("Too many items."),
+    "bool_type": _l("Must be true or false."),
+    "bool_parsing": _l("Must be true or false."),
+    "list_type": _l("Must be a list."),
+    "model_type": _l("Must be an object."),
+    "model_attributes_type": _l("Must be an object."),
+    "dict_type": _l("Must be an object."),
+    "literal_error": _l("Not one of the allowed values."),
+    "greater_than_equal": _l("Too small."),
+    "less_than_equal": _l("Too large."),
+}
+
+
+def _field(location: tuple) -> str:
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "body"
+
+
+def _validation_error(error: ValidationError) -> DomainError:
+    first = error.errors()[0]
+    return DomainError(_MESSAGES.get(first["type"], _l("This value is not valid.")),
+                       code="invalid_input", field=_field(first["loc"]))
+
+
+def parse(model: type[BaseModel]) -> BaseModel:
+    """Read the request's JSON body into a model, or raise a DomainError naming the field."""
+    if not request.is_json:
+        raise DomainError(_l("Send the body as application/json."), code="unsupported_media_type",
+                          status=415)
+    data = request.get_json(silent=True)
+    if data is None:
+        raise DomainError(_l("The body is not valid JSON."), code="invalid_json", status=400)
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise _validation_error(error) from None
+
+
+def operation(rule: str, method: str, *, summary: str, tag: str, response: type[BaseModel],
+              body: type[BaseModel] | None = None, status: int = 200, staff: bool = False,
+              headers: tuple[str, ...] = ()):
+    """Declare an API operation: route it, parse its body, and list it in the OpenAPI document."""
+
+    def decorator(view):
+        @wraps(view)
+        def handler(**kwargs):
+            if method in ("POST", "PUT", "PATCH"):
+                payload = parse(body) if body else parse(_Empty)
+                if body:
+                    kwargs["payload"] = payload
+            result = view(**kwargs)
+            return jsonify(response.model_validate(result).model_dump(mode="json")), status
+
+        guarded = staff_required(handler) if staff else handler
+        bp.add_url_rule(rule, view.__name__, guarded, methods=[method])
+        OPERATIONS.append(Operation(rule, method, f"api.{view.__name__}", summary, tag, body,
+                                    response, status, staff, headers))
+        return view
+
+    return decorator
+
+
+class _Empty(BaseModel):
+    """Operations without a body still take `{}`, so a cross-site form cannot post to them."""
+
+
+def error_response(exc: DomainError):
+    """Turn a domain error into {"error": {"code", "message", "field"}} and its status."""
+    body = {"code": exc.code, "message": str(exc), "field": exc.field}
+    return jsonify(error=body), exc.status
+
+
+def _http_error(exc: HTTPException):
+    if not request.path.startswith("/api/"):
+        return exc
+    messages = {
+        404: _l("There is nothing here."),
+        405: _l("This method is not allowed here."),
+        413: _l("The request is too large."),
+        400: _l("The request is not valid."),
+    }
+    codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+    code = codes.get(exc.code, "bad_request")
+    message = messages.get(exc.code, exc.description)
+    return jsonify(error={"code": code, "message": str(message), "field": None}), exc.code
+
+
+def init_app(app: Flask) -> None:
+    """Register the API's operations and error handlers."""
+    from store_api.api import buyer_api, openapi, staff_api  # noqa: F401 - they declare operations
+
+    app.register_blueprint(bp)
+    app.register_blueprint(openapi.bp)
+    app.register_error_handler(HTTPException, _http_error)

@@ -1,0 +1,88 @@
+"""The OpenAPI 3 document, built from the declared operations and their pydantic schemas."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from flask import Blueprint, jsonify
+from pydantic.json_schema import models_json_schema
+
+from store_api.api import OPERATIONS, schemas
+
+bp = Blueprint("openapi", __name__)
+_REF = "#/components/schemas/{model}"
+_ERROR_STATUSES = {"400": "Bad request", "404": "Not found", "409": "Conflict",
+                   "415": "Not JSON", "422": "A rule refused the input"}
+
+
+def _path(rule: str) -> tuple[str, list[dict]]:
+    parameters = []
+
+    def convert(match: re.Match) -> str:
+        converter, name = match.group(1), match.group(2)
+        kind = "integer" if converter == "int" else "string"
+        parameters.append({"name": name, "in": "path", "required": True,
+                           "schema": {"type": kind}})
+        return "{" + name + "}"
+
+    return re.sub(r"<(?:(\w+):)?(\w+)>", convert, "/api/v1" + rule), parameters
+
+
+@cache
+def document() -> dict:
+    """Return the OpenAPI document of every declared operation."""
+    models = {schemas.ErrorOut}
+    for op in OPERATIONS:
+        models.add(op.response)
+        if op.body:
+            models.add(op.body)
+    keys, definitions = models_json_schema(
+        [(model, "validation") for model in sorted(models, key=lambda m: m.__name__)],
+        ref_template=_REF,
+    )
+    refs = {model: keys[(model, "validation")]["$ref"] for model in models}
+    error = {"content": {"application/json": {"schema": {"$ref": refs[schemas.ErrorOut]}}}}
+    paths: dict[str, dict] = {}
+    for op in OPERATIONS:
+        path, parameters = _path(op.rule)
+        parameters += [{"name": name, "in": "header", "required": True,
+                        "schema": {"type": "string", "minLength": 8, "maxLength": 64}}
+                       for name in op.headers]
+        entry = {
+            "operationId": op.endpoint.split(".")[-1],
+            "summary": op.summary,
+            "tags": [op.tag],
+            "parameters": parameters,
+            "responses": {
+                str(op.status): {"description": "OK", "content": {"application/json": {
+                    "schema": {"$ref": refs[op.response]}}}},
+                **{status: {"description": text, **error}
+                   for status, text in _ERROR_STATUSES.items()},
+            },
+        }
+        if op.method in ("POST", "PUT", "PATCH"):
+            body_ref = refs[op.body] if op.body else None
+            entry["requestBody"] = {"required": True, "content": {"application/json": {
+                "schema": {"$ref": body_ref} if body_ref else {"type": "object"}}}}
+        if op.staff:
+            entry["security"] = [{"staffSession": []}]
+            entry["responses"].update({"401": {"description": "Not signed in", **error},
+                                       "403": {"description": "Not staff", **error}})
+        paths.setdefault(path, {})[op.method.lower()] = entry
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "xuanpin store server", "version": "1"},
+        "paths": paths,
+        "components": {
+            "schemas": definitions.get("$defs", {}),
+            "securitySchemes": {"staffSession": {"type": "apiKey", "in": "cookie",
+                                                 "name": "session"}},
+        },
+    }
+
+
+@bp.get("/api/openapi.json")
+def openapi_json():
+    """Serve the OpenAPI document."""
+    return jsonify(document())

@@ -1,0 +1,43 @@
+"""Display names of the codes the store uses (statuses, kinds, levels), translated."""
+
+from flask_babel import lazy_gettext as _l
+
+# Names of the member levels known out of the box; a level added in settings shows its code.
+LEVEL_NAMES = {
+    "standard": _l("Standard"),
+    "silver": _l("Silver member"),
+    "gold": _l("Gold member"),
+}
+BUSINESS_TYPE_NAMES = {
+    "shop": _l("Shop"),
+    "streamer": _l("Live-stream seller"),
+    "cross_border": _l("Cross-border seller"),
+    "restaurant": _l("Restaurant"),
+    "group_buyer": _l("Group buyer"),
+    "other": _l("Other"),
+}
+ORDER_STATUS_NAMES = {
+    "awaiting_payment": _l("Awaiting payment at the counter"),
+    "paid": _l("Paid"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+    "expired": _l("Expired: not paid in time"),
+}
+GROUP_NAMES = {
+    "pickup": _l("Pick up at the counter"),
+    "local_delivery": _l("Local delivery"),
+    "factory_shipment": _l("Shipped from the factory"),
+}
+GROUP_STATUS_NAMES = {
+    "pending": _l("Waiting"),
+    "picked": _l("Ready for pick-up"),
+    "collected": _l("Collected"),
+    "forward_queued": _l("Sent to the factory"),
+    "cancelled": _l("Cancelled"),
+}
+PAYMENT_METHOD_NAMES = {
+    "cash": _l("Cash"),
+    "card": _l("Card terminal"),
+    "bank_transfer": _l("Bank transfer"),
+    "on_account": _l("On account"),
+}

@@ -1,0 +1,205 @@
+"""Carts held on the server: lines in case packs, MOQs, factory minimums, prices recomputed."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from store_api.db import Database
+from store_api.errors import DomainError
+from store_api.models import Cart, CartLine, Factory, Product
+from store_api.models.base import utcnow
+from store_api.services.catalogue_rules import MAX_QUANTITY
+from store_api.services.pricing import price_for
+
+MAX_LINES = 100
+
+
+def _whole(quantity, field_name: str) -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise DomainError(_l("Quantity must be a whole number."), code="invalid_quantity",
+                          field=field_name)
+    if quantity <= 0:
+        raise DomainError(_l("Quantity must be greater than zero."), code="invalid_quantity",
+                          field=field_name)
+    if quantity > MAX_QUANTITY:
+        raise DomainError(_l("Quantity is too large."), code="invalid_quantity",
+                          field=field_name)
+    return quantity
+
+
+def check_quantity(quantity, product: Product, field_name: str = "quantity") -> int:
+    """Refuse a quantity that is not a whole number of case packs at or above the MOQ."""
+    _whole(quantity, field_name)
+    if quantity < product.moq:
+        raise DomainError(_l("The minimum order is %(moq)s."), code="below_moq",
+                          field=field_name, moq=product.moq)
+    if quantity % product.case_pack:
+        raise DomainError(_l("Order whole cases of %(pack)s."), code="not_case_multiple",
+                          field=field_name, pack=product.case_pack)
+    return quantity
+
+
+def find_product(session: Session, sku, field_name: str = "sku") -> Product:
+    """Return the active product of a SKU, or raise naming the field."""
+    product = None
+    if isinstance(sku, str) and 0 < len(sku) <= 40:
+        product = session.scalar(
+            select(Product)
+            .where(Product.sku == sku, Product.status == "active")
+            .options(selectinload(Product.price_tiers))
+        )
+    if product is None:
+        raise DomainError(_l("There is no such product."), code="unknown_sku", field=field_name)
+    return product
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without their zone; they were stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def is_expired(cart: Cart, idle_minutes: int) -> bool:
+    """Tell whether a cart has been left alone longer than the idle time."""
+    return _aware(cart.touched_at) + timedelta(minutes=idle_minutes) < utcnow()
+
+
+def _open_cart(session: Session, token: str | None, idle_minutes: int) -> Cart:
+    """Return the token's cart, emptied if it expired, or a new cart."""
+    cart = session.scalar(select(Cart).where(Cart.token == token)) if token else None
+    if cart is None:
+        cart = Cart(token=secrets.token_urlsafe(24))
+        session.add(cart)
+        session.flush()
+    elif is_expired(cart, idle_minutes):
+        session.execute(delete(CartLine).where(CartLine.cart_id == cart.id))
+        session.expire(cart, ["lines"])
+    cart.touched_at = utcnow()
+    return cart
+
+
+def change_line(db: Database, token: str | None, sku, quantity, *, add: bool,
+                idle_minutes: int) -> str:
+    """Add a quantity to a line (add=True) or set it (0 removes the line); return the cart token."""
+    removing = not add and quantity == 0 and type(quantity) is int
+    with db.unit_of_work() as session:
+        product = find_product(session, sku)
+        cart = _open_cart(session, token, idle_minutes)
+        line = session.get(CartLine, (cart.id, product.id))
+        if removing:
+            if line is not None:
+                session.delete(line)
+            return cart.token
+        wanted = (line.quantity if line else 0) + _whole(quantity, "quantity") if add else quantity
+        check_quantity(wanted, product)
+        if line is not None:
+            line.quantity = wanted
+        elif len(cart.lines) >= MAX_LINES:
+            raise DomainError(_l("A cart holds at most %(n)s products."), code="cart_full",
+                              field="sku", n=MAX_LINES)
+        else:
+            session.add(CartLine(cart_id=cart.id, product_id=product.id, quantity=wanted))
+        return cart.token
+
+
+@dataclass
+class LineView:
+    product: Product
+    quantity: int
+    unit_price_fen: int
+
+    @property
+    def total_fen(self) -> int:
+        return self.quantity * self.unit_price_fen
+
+
+@dataclass
+class FactoryShortfall:
+    """A factory's mixed-batch minimum that the cart's lines from it do not reach."""
+
+    factory: Factory
+    minimum_fen: int
+    missing_fen: int
+
+
+@dataclass
+class CartView:
+    token: str | None
+    lines: list[LineView] = field(default_factory=list)
+    shortfalls: list[FactoryShortfall] = field(default_factory=list)
+    expired: bool = False
+
+    @property
+    def total_fen(self) -> int:
+        return sum(line.total_fen for line in self.lines)
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    def quantity_of(self, product_id: int) -> int:
+        """Return how many of a product the cart holds."""
+        return next((line.quantity for line in self.lines if line.product.id == product_id), 0)
+
+
+def priced_lines(products_and_quantities, level: str, base_level: str) -> list[LineView]:
+    """Price each (product, quantity) for a member level at its own quantity."""
+    return [
+        LineView(product, quantity, price_for(product.price_tiers, level, base_level, quantity))
+        for product, quantity in products_and_quantities
+    ]
+
+
+def shortfalls(lines: list[LineView]) -> list[FactoryShortfall]:
+    """Return the factories whose mixed-batch minimum the lines do not reach."""
+    per_factory: dict[int, tuple[Factory, int]] = {}
+    for line in lines:
+        factory = line.product.factory
+        total = per_factory.get(factory.id, (factory, 0))[1] + line.total_fen
+        per_factory[factory.id] = (factory, total)
+    return [
+        FactoryShortfall(factory, factory.mixed_batch_min_fen, factory.mixed_batch_min_fen - total)
+        for factory, total in per_factory.values()
+        if total < factory.mixed_batch_min_fen
+    ]
+
+
+def view(session: Session, token: str | None, *, level: str, base_level: str,
+         idle_minutes: int) -> CartView:
+    """Return the cart with prices for the buyer's level, as of now."""
+    cart = session.scalar(
+        select(Cart).where(Cart.token == token).options(selectinload(Cart.lines))
+    ) if token else None
+    if cart is None:
+        return CartView(token=None)
+    if is_expired(cart, idle_minutes):
+        return CartView(token=cart.token, expired=bool(cart.lines))
+    products = {
+        p.id: p for p in session.scalars(
+            select(Product)
+            .where(Product.id.in_([line.product_id for line in cart.lines]))
+            .options(selectinload(Product.price_tiers), selectinload(Product.factory),
+                     selectinload(Product.images))
+        )
+    }
+    lines = priced_lines(
+        sorted(((products[line.product_id], line.quantity) for line in cart.lines),
+               key=lambda pair: pair[0].sku),
+        level, base_level,
+    )
+    return CartView(token=cart.token, lines=lines, shortfalls=shortfalls(lines))
+
+
+def attach_buyer(db: Database, token: str | None, buyer_id: int) -> None:
+    """Remember who a cart belongs to."""
+    if not token:
+        return
+    with db.unit_of_work() as session:
+        cart = session.scalar(select(Cart).where(Cart.token == token))
+        if cart is not None:
+            cart.buyer_id = buyer_id

@@ -1,0 +1,273 @@
+"""Checkout: allocate each line to a source, then place the order in one transaction.
+
+One unit of work writes the reservations, the order, its lines and fulfilment groups, the
+ledger rows and the outbox rows. The same idempotency key always returns the same order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from shelf_labels.codes import new_code
+from store_api.db import Database
+from store_api.errors import DomainError, InsufficientStock
+from store_api.models import (
+    Buyer,
+    Cart,
+    CartLine,
+    Factory,
+    FulfilmentGroup,
+    Order,
+    OrderLine,
+    StockLevel,
+    StockLocation,
+)
+from store_api.models.base import utcnow
+from store_api.services import events, inventory
+from store_api.services.carts import (
+    LineView,
+    check_quantity,
+    find_product,
+    priced_lines,
+    shortfalls,
+)
+from store_api.services.catalogue_load import centre_location
+from store_api.settings import Settings
+
+MAX_ORDER_LINES = 100
+# A race lost between reading stock and reserving it is tried again with fresh numbers.
+ATTEMPTS = 3
+_EARTH_RADIUS_KM = 6371.0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How the buyer wants the goods: centre goods picked up or delivered, factory goods shipped."""
+
+    centre: str = "pickup"  # or "local_delivery"
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    recipient_name: str = ""
+    recipient_phone: str = ""
+    ship_address: str = ""
+
+
+@dataclass
+class PlannedGroup:
+    kind: str
+    location: StockLocation
+    factory: Factory | None
+    lines: list[tuple[LineView, int]] = field(default_factory=list)
+
+    @property
+    def subtotal_fen(self) -> int:
+        return sum(quantity * line.unit_price_fen for line, quantity in self.lines)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points, in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def _lines_from(session: Session, requested: list[tuple], buyer: Buyer, base_level: str):
+    if not requested:
+        raise DomainError(_l("The cart is empty."), code="cart_empty", field="lines")
+    if len(requested) > MAX_ORDER_LINES:
+        raise DomainError(_l("An order holds at most %(n)s products."), code="too_many_lines",
+                          field="lines", n=MAX_ORDER_LINES)
+    seen: set[str] = set()
+    pairs = []
+    for index, (sku, quantity) in enumerate(requested):
+        product = find_product(session, sku, f"lines[{index}].sku")
+        if sku in seen:
+            raise DomainError(_l("This product is in the order twice."), code="duplicate_line",
+                              field=f"lines[{index}].sku")
+        seen.add(sku)
+        pairs.append((product, check_quantity(quantity, product, f"lines[{index}].quantity")))
+    return priced_lines(pairs, buyer.member_level, base_level)
+
+
+def plan(session: Session, lines: list[LineView], allocate_first: str) -> list[PlannedGroup]:
+    """Split lines over the centre and each product's factory, in the configured order."""
+    centre = centre_location(session)
+    factory_locations = {
+        location.factory_id: location
+        for location in session.scalars(select(StockLocation).where(
+            StockLocation.factory_id.in_({line.product.factory_id for line in lines})))
+    }
+    available = {
+        (level.product_id, level.location_id): level.on_hand - level.reserved
+        for level in session.scalars(select(StockLevel).where(
+            StockLevel.product_id.in_([line.product.id for line in lines])))
+    }
+    groups: dict[int, PlannedGroup] = {}
+    for index, line in enumerate(lines):
+        factory = line.product.factory
+        sources = [(centre, None), (factory_locations.get(factory.id), factory)]
+        if allocate_first == "factory":
+            sources.reverse()
+        wanted = line.quantity
+        for location, source_factory in sources:
+            if location is None or wanted == 0:
+                continue
+            take = min(wanted, max(available.get((line.product.id, location.id), 0), 0))
+            if take:
+                kind = "factory_shipment" if source_factory else "centre"
+                group = groups.setdefault(location.id, PlannedGroup(kind, location, source_factory))
+                group.lines.append((line, take))
+                wanted -= take
+        if wanted:
+            raise InsufficientStock(line.product.id, centre.id, wanted,
+                                    field=f"lines[{index}].quantity")
+    return sorted(groups.values(), key=lambda g: (g.kind != "centre", g.location.id))
+
+
+def _request_hash(buyer_id: int, requested: list[tuple], delivery: Delivery,
+                  cart_token: str | None) -> str:
+    # An order from a cart is identified by the cart: a retry finds it already emptied.
+    what = ["cart", cart_token] if cart_token else ["lines", [list(pair) for pair in requested]]
+    canonical = json.dumps([buyer_id, what, delivery.__dict__], sort_keys=True,
+                           ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _check_delivery(
+    groups: list[PlannedGroup], delivery: Delivery, settings: Settings
+) -> float | None:
+    """Refuse a delivery choice that the groups cannot use; return the delivery distance."""
+    if delivery.centre not in ("pickup", "local_delivery"):
+        raise DomainError(_l("Choose pick-up or local delivery."), code="invalid_choice",
+                          field="delivery.centre")
+    distance = None
+    if delivery.centre == "local_delivery" and any(g.kind == "centre" for g in groups):
+        if not delivery.address.strip():
+            raise DomainError(_l("Enter the delivery address."), code="required",
+                              field="delivery.address")
+        if delivery.latitude is None or delivery.longitude is None:
+            raise DomainError(_l("Share your location so we can check the distance."),
+                              code="location_required", field="delivery.latitude")
+        distance = distance_km(settings["centre.latitude"], settings["centre.longitude"],
+                               delivery.latitude, delivery.longitude)
+        radius = settings["orders.local_delivery_radius_km"]
+        if distance > radius:
+            raise DomainError(
+                _l("Local delivery reaches %(radius)s km; this address is %(distance)s km away."),
+                code="outside_delivery_radius", field="delivery.address",
+                radius=f"{radius:g}", distance=f"{distance:.1f}")
+    if any(g.kind == "factory_shipment" for g in groups):
+        for name in ("recipient_name", "recipient_phone", "ship_address"):
+            if not getattr(delivery, name).strip():
+                raise DomainError(_l("The factory needs a name, phone and address to ship to."),
+                                  code="required", field=f"delivery.{name}")
+    return distance
+
+
+def _existing(session: Session, key: str, request_hash: str) -> str | None:
+    order = session.scalar(select(Order).where(Order.idempotency_key == key))
+    if order is None:
+        return None
+    if order.request_hash != request_hash:
+        raise DomainError(_l("This idempotency key was used for a different order."),
+                          code="idempotency_conflict", status=409)
+    return order.number
+
+
+def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: list[LineView],
+           delivery: Delivery, settings: Settings, cart_token: str | None) -> str:
+    problems = shortfalls(lines)
+    if problems:
+        short = problems[0]
+        raise DomainError(
+            _l("%(factory)s needs at least %(minimum)s per order; add %(missing)s more."),
+            code="mixed_batch_minimum", field="lines", factory=short.factory.name_zh,
+            minimum=f"{short.minimum_fen / 100:.2f}", missing=f"{short.missing_fen / 100:.2f}")
+    groups = plan(session, lines, settings["orders.allocate_first"])
+    distance = _check_delivery(groups, delivery, settings)
+    order = Order(
+        number=new_code(secrets.randbits), idempotency_key=key, request_hash=request_hash,
+        buyer_id=buyer.id, status="awaiting_payment",
+        total_fen=sum(line.total_fen for line in lines),
+        hold_until=utcnow() + timedelta(minutes=settings["orders.hold_minutes"]),
+    )
+    session.add(order)
+    session.flush()  # a second request with the same key stops here, before reserving
+    reservations = []
+    for planned in groups:
+        group = FulfilmentGroup(order=order, location_id=planned.location.id, status="pending",
+                                subtotal_fen=planned.subtotal_fen)
+        if planned.kind == "centre":
+            group.kind = delivery.centre
+            group.recipient_name, group.recipient_phone = buyer.name, buyer.phone
+            if delivery.centre == "local_delivery":
+                group.address, group.distance_km = delivery.address.strip(), distance
+        else:
+            group.kind, group.factory_id = "factory_shipment", planned.factory.id
+            group.dispatch_promise_hours = planned.factory.dispatch_promise_hours
+            group.recipient_name = delivery.recipient_name.strip()
+            group.recipient_phone = delivery.recipient_phone.strip()
+            group.address = delivery.ship_address.strip()
+        session.add(group)
+        for line, quantity in planned.lines:
+            session.add(OrderLine(order=order, group=group, product_id=line.product.id,
+                                  quantity=quantity, unit_price_fen=line.unit_price_fen))
+            reservations.append(inventory.StockLine(line.product.id, planned.location.id,
+                                                    quantity))
+    inventory.reserve(session, reservations, actor=f"buyer:{buyer.id}", order_id=order.id)
+    if cart_token:
+        cart = session.scalar(select(Cart).where(Cart.token == cart_token))
+        if cart is not None:
+            session.execute(delete(CartLine).where(CartLine.cart_id == cart.id))
+    events.order_changed(session, order, [line.product for line in lines])
+    return order.number
+
+
+def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
+                delivery: Delivery, idempotency_key, settings: Settings,
+                cart_token: str | None = None) -> str:
+    """Place an order for (sku, quantity) pairs; return its number, the same for a repeated key."""
+    if not isinstance(idempotency_key, str) or not 8 <= len(idempotency_key) <= 64:
+        raise DomainError(_l("Send an Idempotency-Key of 8 to 64 characters."),
+                          code="idempotency_key_required", field="Idempotency-Key")
+    if buyer_id is None:
+        raise DomainError(_l("Tell us who you are before ordering."), code="buyer_required",
+                          field="buyer", status=401)
+    request_hash = _request_hash(buyer_id, requested, delivery, cart_token)
+    base_level = settings["catalogue.member_levels"][0]
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with db.unit_of_work() as session:
+                number = _existing(session, idempotency_key, request_hash)
+                if number:
+                    return number
+                buyer = session.get(Buyer, buyer_id)
+                if buyer is None:
+                    raise DomainError(_l("Tell us who you are before ordering."),
+                                      code="buyer_required", field="buyer", status=401)
+                lines = _lines_from(session, requested, buyer, base_level)
+                return _write(session, buyer, idempotency_key, request_hash, lines, delivery,
+                              settings, cart_token)
+        except IntegrityError:
+            # Another request with the same key committed first; answer with its order.
+            with db.read_session() as session:
+                number = _existing(session, idempotency_key, request_hash)
+            if number:
+                return number
+            raise
+        except InsufficientStock:
+            if attempt == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")

@@ -1,0 +1,31 @@
+"""Events for live pages, written to the outbox with the change and published by the worker."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from store_api.models import Order, Product
+from store_api.state import AppState
+from store_api.worker import enqueue, handles
+
+TOPIC = "broker.publish"
+
+
+def order_channel(number: str) -> str:
+    """Return the channel an order's page listens on."""
+    return f"order:{number}"
+
+
+def order_changed(session: Session, order: Order, products: list[Product] | None = None) -> None:
+    """Tell the order's page, and the floor, that an order changed."""
+    enqueue(session, TOPIC, {"channel": order_channel(order.number),
+                             "message": {"number": order.number, "status": order.status}})
+    if products is not None:
+        enqueue(session, TOPIC, {"channel": "orders", "message": {
+            "number": order.number, "products": [p.id for p in products]}})
+
+
+@handles(TOPIC)
+def publish(message, app_state: AppState) -> None:
+    """Carry an event from the outbox to the broker."""
+    app_state.broker.publish(message.payload["channel"], message.payload["message"])

@@ -1,0 +1,219 @@
+"""What happens to an order after it is placed: payment, pick-up, collection, cancellation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from shelf_labels import codes
+from store_api.db import Database
+from store_api.errors import DomainError, NotFound
+from store_api.models import (
+    Buyer,
+    FulfilmentGroup,
+    Order,
+    OrderLine,
+    Payment,
+    PrintJob,
+    Product,
+)
+from store_api.models.base import utcnow
+from store_api.models.orders import PAYMENT_METHODS
+from store_api.names import ORDER_STATUS_NAMES
+from store_api.services import events, inventory
+from store_api.state import AppState
+from store_api.worker import PERIODIC, enqueue
+
+CENTRE_KINDS = ("pickup", "local_delivery")
+FORWARD_TOPIC = "forward.requested"
+
+
+def load_order(session: Session, number: str) -> Order | None:
+    """Return an order with its groups, lines and products, or None; forged numbers never query."""
+    number = codes.normalise(number)
+    if not codes.is_valid(number):
+        return None
+    return session.scalar(
+        select(Order).where(Order.number == number).options(
+            selectinload(Order.groups).selectinload(FulfilmentGroup.lines)
+            .selectinload(OrderLine.product).selectinload(Product.images),
+            selectinload(Order.groups).selectinload(FulfilmentGroup.factory),
+            selectinload(Order.payments),
+        )
+    )
+
+
+def _order_for_update(session: Session, number: str) -> Order:
+    order = load_order(session, number)
+    if order is None:
+        raise NotFound(_l("There is no order with this number."), field="number")
+    return order
+
+
+def _bad_state(order: Order):
+    return DomainError(_l("The order is %(state)s; that cannot be done now."),
+                       code="invalid_state", status=409, state=ORDER_STATUS_NAMES[order.status])
+
+
+def _move(session: Session, order: Order, before: tuple[str, ...], after: str, **values) -> None:
+    """Change an order's status only from an expected one, so two changes cannot both win."""
+    result = session.execute(
+        update(Order).where(Order.id == order.id, Order.status.in_(before))
+        .values(status=after, **values)
+    )
+    if result.rowcount != 1:
+        raise _bad_state(order)
+    session.refresh(order)
+
+
+def _release(session: Session, order: Order, groups: list[FulfilmentGroup], actor: str) -> None:
+    held: dict[tuple[int, int], int] = defaultdict(int)
+    for group in groups:
+        for line in group.lines:
+            held[(line.product_id, group.location_id)] += line.quantity
+        group.status = "cancelled"
+    if held:
+        inventory.release(
+            session, [inventory.StockLine(p, loc, q) for (p, loc), q in held.items()],
+            actor=actor, order_id=order.id, note=order.status,
+        )
+
+
+def pay(db: Database, number: str, *, method, reference, user_id: int) -> None:
+    """Record payment; factory groups go to forwarding and a receipt is queued for printing."""
+    if method not in PAYMENT_METHODS:
+        raise DomainError(_l("Choose a payment method."), code="invalid_payment_method",
+                          field="method")
+    if not isinstance(reference, str) or len(reference) > 100:
+        raise DomainError(_l("At most %(limit)s characters."), code="too_long",
+                          field="reference", limit=100)
+    with db.unit_of_work() as session:
+        order = _order_for_update(session, number)
+        if method == "on_account" and not session.get(Buyer, order.buyer_id).on_account:
+            raise DomainError(_l("This buyer is not approved to pay on account."),
+                              code="on_account_not_allowed", field="method", status=403)
+        _move(session, order, ("awaiting_payment",), "paid", paid_at=utcnow(), hold_until=None)
+        session.add(Payment(order_id=order.id, method=method, reference=reference.strip(),
+                            amount_fen=order.total_fen, user_id=user_id))
+        for group in order.groups:
+            if group.kind == "factory_shipment":
+                group.status = "forward_queued"
+                enqueue(session, FORWARD_TOPIC, {"order": order.number, "group": group.id,
+                                                 "factory": group.factory_id})
+        session.add(PrintJob(kind="receipt", printer="counter", payload=receipt(order, method)))
+        events.order_changed(session, order)
+
+
+def receipt(order: Order, method: str) -> dict:
+    """Return the plain data a receipt prints: lines, totals and the order code."""
+    return {
+        "order": order.number,
+        "method": method,
+        "total_fen": order.total_fen,
+        "lines": [
+            {"sku": line.product.sku, "name": line.product.name_zh, "quantity": line.quantity,
+             "unit_price_fen": line.unit_price_fen, "total_fen": line.total_fen}
+            for group in order.groups for line in group.lines
+        ],
+    }
+
+
+def _centre_group(order: Order, group_id) -> FulfilmentGroup:
+    group = next((g for g in order.groups if g.id == group_id), None)
+    if group is None or group.kind not in CENTRE_KINDS:
+        raise NotFound(_l("There is no such pick-up group in this order."), field="group")
+    return group
+
+
+def mark_picked(db: Database, number: str, group_id: int) -> None:
+    """Staff have taken a pick-up group's goods off the shelf."""
+    with db.unit_of_work() as session:
+        order = _order_for_update(session, number)
+        group = _centre_group(order, group_id)
+        if order.status != "paid" or group.status != "pending":
+            raise _bad_state(order)
+        group.status = "picked"
+        events.order_changed(session, order)
+
+
+def collect(db: Database, number: str, group_id: int | None = None) -> None:
+    """The buyer takes a picked group (or every open centre group); the stock is sold."""
+    with db.unit_of_work() as session:
+        order = _order_for_update(session, number)
+        if order.status != "paid":
+            raise _bad_state(order)
+        groups = ([_centre_group(order, group_id)] if group_id is not None else
+                  [g for g in order.groups if g.kind in CENTRE_KINDS])
+        groups = [g for g in groups if g.status in ("pending", "picked")]
+        if not groups:
+            raise _bad_state(order)
+        for group in groups:
+            inventory.sell(session, [inventory.StockLine(line.product_id, group.location_id,
+                                                         line.quantity) for line in group.lines],
+                           actor="counter", order_id=order.id)
+            group.status = "collected"
+        if all(g.status == "collected" for g in order.groups):
+            _move(session, order, ("paid",), "completed", closed_at=utcnow())
+        events.order_changed(session, order)
+
+
+def cancel(db: Database, number: str, *, actor: str) -> None:
+    """Cancel an order whose goods have not left; every held unit goes back on sale."""
+    with db.unit_of_work() as session:
+        order = _order_for_update(session, number)
+        if any(g.status == "collected" for g in order.groups):
+            raise _bad_state(order)
+        _move(session, order, ("awaiting_payment", "paid"), "cancelled", closed_at=utcnow())
+        _release(session, order, order.groups, actor)
+        events.order_changed(session, order)
+
+
+def expire_overdue(app_state: AppState) -> int:
+    """Cancel unpaid orders past their hold and release their stock; return how many."""
+    db = app_state.db
+    with db.read_session() as session:
+        numbers = list(session.scalars(
+            select(Order.number).where(Order.status == "awaiting_payment",
+                                       Order.hold_until < utcnow()).limit(100)))
+    expired = 0
+    for number in numbers:
+        with db.unit_of_work() as session:
+            order = load_order(session, number)
+            try:
+                _move(session, order, ("awaiting_payment",), "expired", closed_at=utcnow())
+            except DomainError:
+                continue  # paid or cancelled at the counter in the meantime
+            _release(session, order, order.groups, "hold-expiry")
+            events.order_changed(session, order)
+            expired += 1
+    return expired
+
+
+PERIODIC.append(expire_overdue)
+
+
+def order_summary(order: Order, phone: str | None = None) -> dict:
+    """Return what the buyer's page and the API show of an order."""
+    return {
+        "number": order.number,
+        "status": order.status,
+        "total_fen": order.total_fen,
+        "hold_until": order.hold_until.isoformat() if order.hold_until else None,
+        "groups": [
+            {
+                "id": group.id,
+                "kind": group.kind,
+                "status": group.status,
+                "subtotal_fen": group.subtotal_fen,
+                "factory": group.factory.code if group.factory else None,
+                "dispatch_promise_hours": group.dispatch_promise_hours,
+                "lines": [{"sku": line.product.sku, "name_zh": line.product.name_zh,
+                           "name_en": line.product.name_en, "quantity": line.quantity,
+                           "unit_price_fen": line.unit_price_fen} for line in group.lines],
+            }
+            for group in order.groups
+        ],
+    }

@@ -1,0 +1,95 @@
+"""The staff console: sign-in and the counter."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from shelf_labels import codes
+from store_api.auth import authenticate, staff_required
+from store_api.errors import DomainError
+from store_api.services import orders
+from store_api.state import state
+from store_api.web.session import db_session
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign staff in."""
+    error = None
+    if request.method == "POST":
+        user = authenticate(request.form.get("username"), request.form.get("password"))
+        if user is not None:
+            login_user(user)
+            target = request.args.get("next", "")
+            safe = target.startswith("/") and not target.startswith("//")
+            return redirect(target if safe else url_for("console.counter"), 303)
+        error = _l("Wrong username or password.")
+    return render_template("console/login.html", error=error), 401 if error else 200
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out."""
+    logout_user()
+    return redirect(url_for("console.login"), 303)
+
+
+@bp.get("/")
+@staff_required
+def home():
+    """The console starts at the counter."""
+    return redirect(url_for("console.counter"))
+
+
+@bp.get("/counter")
+@staff_required
+def counter():
+    """Find an order by its code (scanned or typed) and show what can be done with it."""
+    number = codes.normalise(request.args.get("number", ""))[:64]
+    order = orders.load_order(db_session(), number) if number else None
+    not_found = bool(number) and order is None
+    return render_template("console/counter.html", order=order, number=number,
+                           not_found=not_found), 404 if not_found else 200
+
+
+def _act(number: str, action) -> object:
+    try:
+        action()
+    except DomainError as error:
+        flash(str(error), "error")
+    return redirect(url_for("console.counter", number=number), 303)
+
+
+@bp.post("/counter/<number>/pay")
+@staff_required
+def pay(number: str):
+    """Take payment for an order."""
+    return _act(number, lambda: orders.pay(
+        state().db, number, method=request.form.get("method"),
+        reference=request.form.get("reference", ""), user_id=current_user.id))
+
+
+@bp.post("/counter/<number>/groups/<int:group>/picked")
+@staff_required
+def picked(number: str, group: int):
+    """Mark a pick-up group's goods taken off the shelf."""
+    return _act(number, lambda: orders.mark_picked(state().db, number, group))
+
+
+@bp.post("/counter/<number>/groups/<int:group>/collect")
+@staff_required
+def collect(number: str, group: int):
+    """Hand a pick-up group's goods to the buyer."""
+    return _act(number, lambda: orders.collect(state().db, number, group))
+
+
+@bp.post("/counter/<number>/cancel")
+@staff_required
+def cancel(number: str):
+    """Cancel an order and release its stock."""
+    return _act(number, lambda: orders.cancel(state().db, number,
+                                              actor=f"staff:{current_user.username}"))
