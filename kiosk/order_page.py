@@ -9,6 +9,7 @@ import qrcode
 import qrcode.image.svg
 from flask import Blueprint, Response, abort, render_template, url_for
 
+from store_api.lifecycle import STOPPING
 from store_api.services import orders
 from store_api.services.events import order_channel
 from store_api.state import state
@@ -48,14 +49,16 @@ def order_events(number: str):
 
     def stream():
         yield f"retry: 3000\nevent: order\ndata: {first}\n\n"
-        deadline = time.monotonic() + STREAM_SECONDS
+        now = time.monotonic()
+        deadline, heartbeat = now + STREAM_SECONDS, now + HEARTBEAT_SECONDS
         with broker.subscribe([channel]) as subscription:
-            while (left := deadline - time.monotonic()) > 0:
-                message = subscription.get(timeout=min(HEARTBEAT_SECONDS, left))
-                if message is None:
-                    yield ": ping\n\n"
-                else:
+            while not STOPPING.is_set() and (now := time.monotonic()) < deadline:
+                message = subscription.get(timeout=1.0)
+                if message is not None:
                     yield f"event: order\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
+                elif now >= heartbeat:
+                    heartbeat = now + HEARTBEAT_SECONDS
+                    yield ": ping\n\n"
 
     return Response(stream(), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

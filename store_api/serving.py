@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from gunicorn.app.base import BaseApplication
+
+from store_api.lifecycle import STOPPING
 
 from store_api.settings import Settings
 
@@ -23,8 +28,7 @@ class StoreServer(BaseApplication):
         self.cfg.set("timeout", 60)
         self.cfg.set("graceful_timeout", 20)
         self.cfg.set("accesslog", "-")
-        if self.settings["worker.run_in_serve"]:
-            self.cfg.set("post_worker_init", _start_background_worker)
+        self.cfg.set("post_worker_init", _post_worker_init)
 
     def load(self):
         from store_api import create_app
@@ -32,9 +36,22 @@ class StoreServer(BaseApplication):
         return create_app()
 
 
-def _start_background_worker(gunicorn_worker) -> None:
-    """Run the outbox worker as a thread of each web worker process."""
+def _watch_for_shutdown(gunicorn_worker) -> None:
+    """Set STOPPING once gunicorn tells this worker to stop, so event streams end at once."""
+
+    def watch():
+        while gunicorn_worker.alive:
+            time.sleep(0.5)
+        STOPPING.set()
+
+    threading.Thread(target=watch, name="xuanpin-shutdown-watch", daemon=True).start()
+
+
+def _post_worker_init(gunicorn_worker) -> None:
+    """Watch for shutdown, and run the outbox worker as a thread of this web worker."""
     from store_api.state import state
     from store_api.worker import start_thread
 
-    start_thread(state(gunicorn_worker.wsgi))
+    _watch_for_shutdown(gunicorn_worker)
+    if state(gunicorn_worker.wsgi).settings["worker.run_in_serve"]:
+        start_thread(state(gunicorn_worker.wsgi))

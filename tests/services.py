@@ -9,9 +9,11 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -117,3 +119,40 @@ class PostgresServer:
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class StoreServer:
+    """`xuanpin serve` (gunicorn) in a child process on a free port, with settings from env."""
+
+    def __init__(self, env: dict[str, str]):
+        import re
+        import sys
+
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "store_api.cli", "serve", "--port", str(self.port)],
+            env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True,
+        )
+        printed = ""
+        while "readyz" not in printed:
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"xuanpin serve stopped:\n{printed}")
+            printed += line
+        wait_for_port(self.port)
+        self.url = f"http://127.0.0.1:{self.port}"
+        found = re.search(r"http://\S+/s/\w+", printed)
+        self.scan_url = found[0] if found else None
+        # Keep reading the access log so a full pipe never blocks the server.
+        self._drain = threading.Thread(target=self.process.stdout.read, daemon=True)
+        self._drain.start()
+
+    def stop(self) -> None:
+        # SIGINT is gunicorn's quick shutdown: open event streams need not run out first.
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)

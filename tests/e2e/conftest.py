@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from tests.services import free_port, unavailable, wait_for_port
+from tests.services import StoreServer, unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
@@ -23,22 +23,18 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """Serve the demo centre with gunicorn on a free port; yield its base URL and first slot."""
+    """Serve the demo centre with gunicorn on a free port."""
     var = tmp_path_factory.mktemp("live") / "var"
-    env = {**os.environ, "XUANPIN_PATHS_VAR_DIR": str(var)}
+    env = {"XUANPIN_PATHS_VAR_DIR": str(var)}
     command = [sys.executable, "-m", "store_api.cli"]
-    subprocess.run([*command, "init"], env=env, check=True, capture_output=True)
-    subprocess.run([*command, "demo"], env=env, check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen([*command, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    printed = ""
-    while "/s/" not in printed:
-        printed += server.stdout.readline()
-    wait_for_port(port)
-    yield {"base": f"http://127.0.0.1:{port}", "scan": re.search(r"http://\S+/s/\w+", printed)[0]}
-    server.terminate()
-    server.wait(20)
+    for step in ("init", "demo"):
+        subprocess.run([*command, step], env={**os.environ, **env}, check=True,
+                       capture_output=True)
+    server = StoreServer(env)
+    server.var = var
+    server.logins = tomllib.loads((var / "demo-logins.toml").read_text("utf-8"))
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +56,14 @@ def phone(browser):
     """A page the size of a phone, in Chinese."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
                                   locale="zh-CN", is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def desk(browser):
+    """A page the size of the counter's screen, in Chinese."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     yield context.new_page()
     context.close()
 

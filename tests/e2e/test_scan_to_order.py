@@ -1,0 +1,96 @@
+"""From a shelf QR to a collected order, on a phone and at the counter, in real Chromium."""
+
+import math
+import re
+import sqlite3
+
+from tests.e2e.conftest import screenshot
+
+
+def pick_products(var):
+    """A product the centre stocks, and one only its factory holds, each with an order size
+    that honours MOQ, case pack and the factory's mixed-batch minimum."""
+    db = sqlite3.connect(var / "xuanpin.db")
+    rows = db.execute("""
+        SELECT s.code, p.moq, p.case_pack, f.mixed_batch_min_fen, t.unit_price_fen,
+               SUM(CASE WHEN l.kind = 'centre' THEN v.on_hand - v.reserved ELSE 0 END),
+               SUM(CASE WHEN l.kind = 'factory' THEN v.on_hand - v.reserved ELSE 0 END)
+        FROM products p JOIN shelf_slots s ON s.product_id = p.id
+        JOIN factories f ON f.id = p.factory_id
+        JOIN price_tiers t ON t.product_id = p.id AND t.member_level = 'standard'
+             AND t.min_quantity = p.moq
+        JOIN stock_levels v ON v.product_id = p.id JOIN stock_locations l ON l.id = v.location_id
+        GROUP BY p.id ORDER BY p.id""").fetchall()
+    chosen = {}
+    for code, moq, pack, minimum, price, centre, factory in rows:
+        quantity = max(moq, math.ceil(minimum / price / pack) * pack)
+        if "centre" not in chosen and centre >= quantity + pack:
+            chosen["centre"] = (code, quantity, pack)
+        if "factory" not in chosen and centre == 0 and factory >= quantity:
+            chosen["factory"] = (code, quantity, pack)
+    return chosen["centre"], chosen["factory"]
+
+
+def add_to_cart(page, base, code, quantity, pack):
+    page.goto(f"{base}/s/{code}")
+    box = page.locator("form.add input[name=quantity]")
+    start = int(box.input_value())
+    for _ in range((quantity - start) // pack):
+        page.locator("form.add button.step").last.click()  # the + stepper, one case at a time
+    assert int(box.input_value()) == quantity
+    page.locator("form.add button[type=submit]").click()
+    page.wait_for_load_state()
+    assert f"购物车中已有 {quantity} 件" in page.locator(".in-cart").inner_text()
+
+
+def test_scan_to_collected_order(live_server, phone, desk):
+    base = live_server.url
+    (centre_code, centre_qty, centre_pack), (factory_code, factory_qty, factory_pack) = (
+        pick_products(live_server.var))
+
+    add_to_cart(phone, base, centre_code, centre_qty, centre_pack)
+    screenshot(phone, "product-page-in-cart")
+    add_to_cart(phone, base, factory_code, factory_qty, factory_pack)
+
+    phone.goto(f"{base}/cart")
+    assert phone.locator(".cart-line").count() == 2
+    phone.get_by_role("link", name="去结算").click()
+    phone.fill("input[name=phone]", "13912345678")
+    phone.fill("input[name=name]", "陈店长")
+    phone.fill("input[name=company]", "陈记百货")
+    phone.select_option("select[name=business_type]", "shop")
+    phone.get_by_role("button", name="继续").click()
+
+    assert phone.locator("section.group").count() == 2
+    assert phone.locator("section.group-centre").count() == 1
+    assert phone.locator("section.group-factory_shipment").count() == 1
+    phone.fill("textarea[name=ship_address]", "浙江省杭州市西湖区文三路 100 号")
+    screenshot(phone, "checkout-groups")
+    phone.get_by_role("button", name="提交订单").click()
+    phone.wait_for_url(re.compile(r".*/orders/\w+$"))
+    number = phone.url.rsplit("/", 1)[1]
+    assert "待付款" in phone.locator(".order-status").inner_text()
+    assert phone.locator("section.group").count() == 2
+    phone.evaluate("window.__sameDocument = true")  # gone if the page reloads
+
+    desk.goto(f"{base}/console/login")
+    desk.fill("input[name=username]", "counter")
+    desk.fill("input[name=password]", live_server.logins["counter"])
+    desk.get_by_role("button", name="登录").click()
+    desk.fill("input[name=number]", number)
+    desk.get_by_role("button", name="查找").click()
+    desk.select_option("select[name=method]", "cash")
+    desk.get_by_role("button", name="确认收款").click()
+    assert "已付款" in desk.locator(".order-status").inner_text()
+
+    phone.wait_for_function(
+        "document.querySelector('.order-status').textContent.includes('已付款')", timeout=10000)
+    assert "已转工厂" in phone.locator("section.group-factory_shipment").inner_text()
+
+    desk.get_by_role("button", name="已拣货").click()
+    desk.get_by_role("button", name="已提货").click()
+    phone.wait_for_function(
+        "document.querySelector('section.group-pickup .group-status')"
+        ".textContent.includes('已提货')", timeout=10000)
+    assert phone.evaluate("window.__sameDocument") is True
+    screenshot(phone, "order-page-collected")
