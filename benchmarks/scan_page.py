@@ -1,9 +1,11 @@
 """Scan page throughput beside its floor: a Flask hello-world under the same gunicorn settings.
 
 Both servers are `store_api.serving.StoreServer` (gthread, the configured workers and threads,
-access log on); only the app differs. wrk drives each in turn from the same machine.
+access log on); only the app differs. wrk drives each in turn from the same machine. The scan
+page is measured twice: as a phone with no cart or buyer sees it (the first scan of a visit),
+and as a known buyer with a cart sees it (priced for them, never cached).
 
-    .venv/bin/python benchmarks/scan_page.py [--seconds 15] [--connections 16] [--workers 1]
+    .venv/bin/python benchmarks/scan_page.py [--seconds 15] [--connections 50] [--workers 1]
 
 Needs wrk (Debian package wrk). Prints a Markdown table row per server.
 """
@@ -43,9 +45,10 @@ def serve(kind: str, port: int) -> None:
     (StoreServer if kind == "store" else Floor)(settings, "127.0.0.1", port).run()
 
 
-def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
+def wrk(url: str, seconds: int, connections: int, cookie: str = "") -> dict[str, float]:
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *headers, url],
         check=True, capture_output=True, text=True,
     ).stdout
     unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -65,13 +68,32 @@ def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
     }
 
 
+def known_buyer(env: dict[str, str]) -> tuple[str, str]:
+    """Return a slot code and the cookie of a buyer with that slot's product in the cart."""
+    os.environ.update(env)
+    import sqlite3
+
+    from store_api import create_app
+
+    var = Path(env["XUANPIN_PATHS_VAR_DIR"])
+    code, sku, moq = sqlite3.connect(var / "xuanpin.db").execute(
+        "SELECT s.code, p.sku, p.moq FROM shelf_slots s JOIN products p ON p.id = s.product_id "
+        "ORDER BY s.id LIMIT 1").fetchone()
+    client = create_app().test_client()
+    client.post("/api/v1/buyer", json={"phone": "13800000000", "name": "压测",
+                                       "business_type": "shop"})
+    client.post("/api/v1/cart/lines", json={"sku": sku, "quantity": moq})
+    return code, f"session={client.get_cookie('session').value}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--serve", choices=["store", "floor"])
     parser.add_argument("--port", type=int)
     parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.port)
@@ -81,31 +103,33 @@ def main() -> None:
 
     var = Path(tempfile.mkdtemp(prefix="xuanpin-bench-"))
     env = {**os.environ, "XUANPIN_PATHS_VAR_DIR": str(var), "XUANPIN_LOG_LEVEL": "WARNING",
-           "XUANPIN_SERVER_WORKERS": str(args.workers), "XUANPIN_WORKER_RUN_IN_SERVE": "false"}
+           "XUANPIN_SERVER_WORKERS": str(args.workers), "XUANPIN_SERVER_THREADS": str(args.threads),
+           "XUANPIN_WORKER_RUN_IN_SERVE": "false"}
     cli = [sys.executable, "-m", "store_api.cli"]
     subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)
     subprocess.run([*cli, "demo"], env=env, check=True, capture_output=True)
-    import sqlite3
+    code, cookie = known_buyer(env)
 
-    code = sqlite3.connect(var / "xuanpin.db").execute(
-        "SELECT code FROM shelf_slots ORDER BY id LIMIT 1").fetchone()[0]
-
-    print("| server | workers | connections | requests/s | p50 ms | p99 ms | non-2xx |")
+    print("| server | workers × threads | connections | requests/s | p50 ms | p99 ms | non-2xx |")
     print("|---|---|---|---|---|---|---|")
-    for kind, path in (("floor", "/"), ("store", f"/s/{code}")):
+    runs = (("hello-world floor", "floor", "/", ""),
+            ("scan page, new phone", "store", f"/s/{code}", ""),
+            ("scan page, buyer with a cart", "store", f"/s/{code}", cookie))
+    for name, kind, path, with_cookie in runs:
         port = free_port()
         process = subprocess.Popen([sys.executable, __file__, "--serve", kind, "--port", str(port)],
                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_for_port(port)
             time.sleep(1)
-            wrk(f"http://127.0.0.1:{port}{path}", 3, args.connections)  # warm up
-            result = wrk(f"http://127.0.0.1:{port}{path}", args.seconds, args.connections)
+            wrk(f"http://127.0.0.1:{port}{path}", 3, args.connections, with_cookie)  # warm up
+            result = wrk(f"http://127.0.0.1:{port}{path}", args.seconds, args.connections,
+                         with_cookie)
         finally:
             process.terminate()
             process.wait(20)
-        name = "hello-world floor" if kind == "floor" else "scan page /s/<code>"
-        print(f"| {name} | {args.workers} | {args.connections} | {result['rps']:.0f} | "
+        print(f"| {name} | {args.workers} × {args.threads} | {args.connections} | "
+              f"{result['rps']:.0f} | "
               f"{result['p50']:.1f} | {result['p99']:.1f} | {result['errors']} |")
     shutil.rmtree(var, ignore_errors=True)
 

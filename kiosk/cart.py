@@ -12,9 +12,11 @@ from store_api.services import buyers, carts
 from store_api.services.checkout import Delivery, place_order, plan
 from store_api.state import state
 from store_api.web import buyer_session
+from store_api.web.same_origin import require_same_origin
 from store_api.web.session import db_session
 
 bp = Blueprint("cart", __name__, template_folder="templates")
+bp.before_request(require_same_origin)
 
 
 def _int(name: str):

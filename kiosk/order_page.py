@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, url_for
 
 from store_api.lifecycle import STOPPING
 from store_api.services import orders
@@ -38,27 +39,44 @@ def order_page(number: str):
                            events_url=url_for("orders.order_events", number=order.number))
 
 
+def _stream_slots() -> threading.BoundedSemaphore:
+    """Each open stream holds a thread; at most half a worker's threads may be held so."""
+    slots = current_app.extensions.get("xuanpin.stream_slots")
+    if slots is None:
+        slots = threading.BoundedSemaphore(max(1, state().settings["server.threads"] // 2))
+        current_app.extensions["xuanpin.stream_slots"] = slots
+    return slots
+
+
 @bp.get("/orders/<number>/events")
 def order_events(number: str):
     """Stream the order's changes as server-sent events until the stream's time is up."""
     order = orders.load_order(db_session(), number[:64])
     if order is None:
         abort(404)
+    slots = _stream_slots()
+    if not slots.acquire(blocking=False):
+        # The page falls back to polling when its stream is refused.
+        return Response("busy", status=503, headers={"Retry-After": "30"})
     broker, channel = state().broker, order_channel(order.number)
     first = json.dumps(orders.order_summary(order), ensure_ascii=False)
 
     def stream():
-        yield f"retry: 3000\nevent: order\ndata: {first}\n\n"
-        now = time.monotonic()
-        deadline, heartbeat = now + STREAM_SECONDS, now + HEARTBEAT_SECONDS
-        with broker.subscribe([channel]) as subscription:
-            while not STOPPING.is_set() and (now := time.monotonic()) < deadline:
-                message = subscription.get(timeout=1.0)
-                if message is not None:
-                    yield f"event: order\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
-                elif now >= heartbeat:
-                    heartbeat = now + HEARTBEAT_SECONDS
-                    yield ": ping\n\n"
+        try:
+            yield f"retry: 3000\nevent: order\ndata: {first}\n\n"
+            now = time.monotonic()
+            deadline, heartbeat = now + STREAM_SECONDS, now + HEARTBEAT_SECONDS
+            with broker.subscribe([channel]) as subscription:
+                while not STOPPING.is_set() and (now := time.monotonic()) < deadline:
+                    message = subscription.get(timeout=1.0)
+                    if message is not None:
+                        data = json.dumps(message, ensure_ascii=False)
+                        yield f"event: order\ndata: {data}\n\n"
+                    elif now >= heartbeat:
+                        heartbeat = now + HEARTBEAT_SECONDS
+                        yield ": ping\n\n"
+        finally:
+            slots.release()
 
     return Response(stream(), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

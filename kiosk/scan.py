@@ -1,38 +1,61 @@
-"""The product page a shelf QR code opens."""
+"""The product page a shelf QR code opens.
+
+Most scans come from phones that have no cart and no buyer yet; they all see the same page for
+a slot in a language, so that page is rendered once and served from memory for a few seconds.
+A phone with a cart or a buyer gets a page priced for it.
+"""
+
+from __future__ import annotations
 
 import logging
 import secrets
 
-from flask import Blueprint, render_template, request, session
+from flask import Blueprint, make_response, render_template, request
+from flask_babel import get_locale
 
 from store_api.api.buyer_api import buyers_slot_view
 from store_api.state import state
 from store_api.web import buyer_session
 from store_api.web.formatting import member_level_names
-from store_api.web.session import db_session
+from store_api.web.page_cache import app_cache
 
 bp = Blueprint("scan", __name__, template_folder="templates")
 log = logging.getLogger(__name__)
+DEVICE_COOKIE = "device"
 
 
-def _device_id() -> str:
-    """Return an id for this phone, so scans of one visit can be told apart from another's."""
-    if "sid" not in session:
-        session.permanent = True
-        session["sid"] = secrets.token_urlsafe(12)
-    return session["sid"]
+def _render(code: str):
+    """Render the page for this device; return (html, status, slot facts for the scan)."""
+    view = buyers_slot_view(code)
+    if view is None:
+        return render_template("kiosk/unknown_code.html"), 404, None
+    html = render_template("kiosk/product.html", view=view, level_names=member_level_names())
+    return html, 200, (view.slot.id, view.slot.zone_id, view.product.id)
 
 
 @bp.get("/s/<code>")
 def product_page(code: str):
     """Show the slot's product: pictures, prices for this buyer, stock by source."""
-    view = buyers_slot_view(code)
-    if view is None:
-        log.info("scan of unknown code %r from %s", code[:64], request.remote_addr)
-        return render_template("kiosk/unknown_code.html"), 404
-    state().scans.record(slot_id=view.slot.id, zone_id=view.slot.zone_id,
-                         product_id=view.product.id, session_id=_device_id(),
-                         buyer_id=buyer_session.buyer_id())
-    cart = buyer_session.cart_view(db_session(), buyer_session.current_buyer(db_session()))
-    return render_template("kiosk/product.html", view=view, cart=cart,
-                           level_names=member_level_names())
+    code = code[:64]
+    personal = buyer_session.cart_token() or buyer_session.buyer_id()
+    key = (code, str(get_locale()))
+    pages = app_cache("scan_pages", state().settings["kiosk.page_cache_seconds"])
+    page = None if personal else pages.get(key)
+    if page is None:
+        page = _render(code)
+        if not personal:
+            pages.put(key, page)
+    html, status, scanned = page
+    if scanned is None:
+        log.info("scan of unknown code %r from %s", code, request.remote_addr)
+    response = make_response(html, status)
+    device = request.cookies.get(DEVICE_COOKIE, "")[:32]
+    if not device:
+        device = secrets.token_urlsafe(12)
+        response.set_cookie(DEVICE_COOKIE, device, max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True)
+    if scanned is not None:
+        slot_id, zone_id, product_id = scanned
+        state().scans.record(slot_id=slot_id, zone_id=zone_id, product_id=product_id,
+                             session_id=device, buyer_id=buyer_session.buyer_id())
+    return response

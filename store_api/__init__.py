@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 import redis
+from babel import Locale
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel
 from flask_wtf import CSRFProtect
@@ -38,17 +40,23 @@ def _secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
-def _select_locale() -> str:
+@lru_cache(maxsize=16)
+def _parsed(identifier: str) -> Locale:
+    # Parsing a locale name searches Babel's whole locale list; do it once per name.
+    return Locale.parse(identifier)
+
+
+def _select_locale() -> Locale:
     """Pick the language: an explicit ?lang=, the remembered cookie, the browser, the default."""
     settings = state().settings
     if not has_request_context():
-        return settings["i18n.default_locale"]
+        return _parsed(settings["i18n.default_locale"])
     offered = settings["i18n.locales"]
     for choice in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
         if choice in offered:
-            return choice
+            return _parsed(choice)
     best = request.accept_languages.best_match([o.replace("_", "-") for o in offered])
-    return best.replace("-", "_") if best else settings["i18n.default_locale"]
+    return _parsed(best.replace("-", "_") if best else settings["i18n.default_locale"])
 
 
 def _remember_locale(response):
@@ -116,5 +124,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # The one place in store_api that knows the buyer-facing blueprints.
     import kiosk
 
-    kiosk.init_app(app)
+    kiosk.init_app(app, csrf)
     return app

@@ -8,7 +8,6 @@ import time
 from gunicorn.app.base import BaseApplication
 
 from store_api.lifecycle import STOPPING
-
 from store_api.settings import Settings
 
 
@@ -25,10 +24,19 @@ class StoreServer(BaseApplication):
         self.cfg.set("workers", self.settings["server.workers"])
         self.cfg.set("threads", self.settings["server.threads"])
         self.cfg.set("worker_class", "gthread")
+        # Let the kernel spread new connections over the workers evenly.
+        self.cfg.set("reuse_port", True)
         self.cfg.set("timeout", 60)
         self.cfg.set("graceful_timeout", 20)
         self.cfg.set("accesslog", "-")
-        self.cfg.set("post_worker_init", _post_worker_init)
+        run_worker = self.settings["worker.run_in_serve"]
+
+        def post_worker_init(gunicorn_worker) -> None:
+            _watch_for_shutdown(gunicorn_worker)
+            if run_worker:
+                _start_background_worker(gunicorn_worker)
+
+        self.cfg.set("post_worker_init", post_worker_init)
 
     def load(self):
         from store_api import create_app
@@ -47,11 +55,9 @@ def _watch_for_shutdown(gunicorn_worker) -> None:
     threading.Thread(target=watch, name="xuanpin-shutdown-watch", daemon=True).start()
 
 
-def _post_worker_init(gunicorn_worker) -> None:
-    """Watch for shutdown, and run the outbox worker as a thread of this web worker."""
+def _start_background_worker(gunicorn_worker) -> None:
+    """Run the outbox worker as a thread of this web worker process."""
     from store_api.state import state
     from store_api.worker import start_thread
 
-    _watch_for_shutdown(gunicorn_worker)
-    if state(gunicorn_worker.wsgi).settings["worker.run_in_serve"]:
-        start_thread(state(gunicorn_worker.wsgi))
+    start_thread(state(gunicorn_worker.wsgi))

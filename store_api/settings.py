@@ -66,6 +66,11 @@ def _allocation(key: str, value: str) -> None:
         raise SettingsError(f"setting {key}: must be \"centre\" or \"factory\", got {value!r}")
 
 
+def _not_negative(key: str, value: float) -> None:
+    if value < 0:
+        raise SettingsError(f"setting {key}: must not be negative, got {value!r}")
+
+
 def _non_empty(key: str, value: list) -> None:
     if not value:
         raise SettingsError(f"setting {key}: must not be empty")
@@ -86,6 +91,7 @@ _CHECKS = {
     "catalogue.business_types": _non_empty,
     "centre.latitude": _latitude,
     "centre.longitude": _longitude,
+    "kiosk.page_cache_seconds": _not_negative,
     "carts.idle_minutes": _positive,
     "orders.hold_minutes": _positive,
     "orders.allocate_first": _allocation,

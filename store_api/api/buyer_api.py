@@ -8,10 +8,11 @@ from flask_babel import lazy_gettext as _l
 from store_api.api import operation, schemas
 from store_api.errors import DomainError, NotFound
 from store_api.services import buyers, carts, orders
-from store_api.services.catalogue import SlotView, priced_at, slot_view
+from store_api.services.catalogue import SlotView, also_ordered, find_slot, slot_view
 from store_api.services.checkout import Delivery, place_order
 from store_api.state import state
 from store_api.web import buyer_session
+from store_api.web.page_cache import app_cache
 from store_api.web.session import db_session
 
 
@@ -47,18 +48,34 @@ def slot_body(view: SlotView) -> dict:
     }
 
 
+# The catalogue side of a slot changes rarely; it is kept this long, per process.
+CATALOGUE_SECONDS = 5.0
+ALSO_ORDERED_SECONDS = 60.0
+
+
 def buyers_slot_view(code: str) -> SlotView | None:
     """Return the slot view priced for this device's buyer at what its cart holds."""
     session = db_session()
-    levels = state().settings["catalogue.member_levels"]
-    buyer = buyer_session.current_buyer(session)
-    view = slot_view(session, code[:64], member_levels=levels,
-                     member_level=buyer.member_level if buyer else None,
-                     business_type=buyer.business_type if buyer else None)
-    if view is None:
+    settings = state().settings
+    slots = app_cache("slots", CATALOGUE_SECONDS)
+    slot = slots.get(code)
+    if slot is None:
+        slot = find_slot(session, code) or False
+        slots.put(code, slot)
+    if not slot or slot.product is None:
         return None
-    in_cart = buyer_session.cart_view(session, buyer).quantity_of(view.product.id)
-    return priced_at(view, in_cart, levels[0])
+    buyer = buyer_session.current_buyer(session)
+    business_type = buyer.business_type if buyer else None
+    also_cache = app_cache("also_ordered", ALSO_ORDERED_SECONDS)
+    also = also_cache.get((slot.product.id, business_type))
+    if also is None:
+        also = also_ordered(session, slot.product.id, business_type)
+        also_cache.put((slot.product.id, business_type), also)
+    in_cart = carts.quantity_in_cart(session, buyer_session.cart_token(), slot.product.id,
+                                     settings["carts.idle_minutes"])
+    return slot_view(session, slot, member_levels=settings["catalogue.member_levels"],
+                     member_level=buyer.member_level if buyer else None, also=also,
+                     quantity_in_cart=in_cart)
 
 
 @operation("/slots/<code>", "GET", summary="A shelf slot's product, priced for this buyer",

@@ -195,6 +195,20 @@ def view(session: Session, token: str | None, *, level: str, base_level: str,
     return CartView(token=cart.token, lines=lines, shortfalls=shortfalls(lines))
 
 
+def quantity_in_cart(session: Session, token: str | None, product_id: int,
+                     idle_minutes: int) -> int:
+    """Return how many of a product a live cart holds (0 for none or an expired cart)."""
+    if not token:
+        return 0
+    row = session.execute(
+        select(CartLine.quantity, Cart.touched_at).join(Cart)
+        .where(Cart.token == token, CartLine.product_id == product_id)
+    ).first()
+    if row is None or _aware(row.touched_at) + timedelta(minutes=idle_minutes) < utcnow():
+        return 0
+    return row.quantity
+
+
 def attach_buyer(db: Database, token: str | None, buyer_id: int) -> None:
     """Remember who a cart belongs to."""
     if not token:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -86,6 +86,7 @@ class SlotView:
     unit_price_fen: int
     cross_border: CrossBorderFacts
     also_ordered: list[Product]
+    quantity_in_cart: int
 
     @property
     def margin_percent(self) -> float | None:
@@ -168,17 +169,16 @@ def also_ordered(session: Session, product_id: int, business_type: str | None,
     return [products[i] for i in ids if i in products]
 
 
-def slot_view(session: Session, code: str, *, member_levels: list[str],
-              member_level: str | None = None, business_type: str | None = None,
+def slot_view(session: Session, slot: ShelfSlot | None, *, member_levels: list[str],
+              member_level: str | None = None, also: list[Product] | None = None,
               quantity_in_cart: int = 0) -> SlotView | None:
-    """Return what the product page of a slot shows a buyer, or None if there is nothing."""
-    slot = find_slot(session, code)
+    """Return what the product page of a slot (from find_slot) shows a buyer, or None."""
     if slot is None or slot.product is None or slot.product.status != "active":
         return None
     product = slot.product
     level = member_level if member_level in member_levels else member_levels[0]
     levels, ladder = ladder_rows(product.price_tiers, member_levels)
-    quantity = quantity_in_cart or product.moq
+    quantity = quantity_in_cart if quantity_in_cart > 0 else product.moq
     price = unit_price(level_tiers(product.price_tiers, level, member_levels[0]), quantity)
 
     def size(prefix: str):
@@ -189,13 +189,6 @@ def slot_view(session: Session, code: str, *, member_levels: list[str],
         slot=slot, product=product, levels=levels, ladder=ladder,
         sources=stock_sources(session, product.id), member_level=level, quantity=quantity,
         unit_price_fen=price, cross_border=CrossBorderFacts(size("packed"), size("unpacked")),
-        also_ordered=also_ordered(session, product.id, business_type),
+        also_ordered=also or [], quantity_in_cart=quantity_in_cart,
     )
 
-
-def priced_at(view: SlotView, quantity: int, base_level: str) -> SlotView:
-    """Return the view priced at another quantity (what the buyer's cart holds)."""
-    if quantity <= 0 or quantity == view.quantity:
-        return view
-    tiers = level_tiers(view.product.price_tiers, view.member_level, base_level)
-    return replace(view, quantity=quantity, unit_price_fen=unit_price(tiers, quantity))

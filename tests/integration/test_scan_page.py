@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from store_api.models import Product, ShelfSlot
 from store_api.services import inventory
@@ -94,3 +94,49 @@ def test_demo_slot_page_links_a_picture_that_is_served(sqlite_app):
     stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)
     assert client.get(stylesheet).status_code == 200
     assert client.get("/media/../var/secret_key").status_code == 404
+
+
+def count_queries(app):
+    """Return a list that grows by one for every statement the app's engine runs."""
+    statements = []
+    event.listen(state(app).db.engine, "before_cursor_execute",
+                 lambda *args: statements.append(args[2]))
+    return statements
+
+
+def test_a_new_phone_gets_the_cached_page_without_touching_the_database(sqlite_app, shelf):
+    client = sqlite_app.test_client(use_cookies=False)
+    first = client.get(f"/s/{shelf}")
+    statements = count_queries(sqlite_app)
+    second = client.get(f"/s/{shelf}")
+    assert second.get_data() == first.get_data()
+    assert statements == []
+    assert "device=" in second.headers["Set-Cookie"]  # each new phone still gets its own id
+    assert state(sqlite_app).scans.flush() == 2
+
+
+def test_a_buyer_with_a_cart_sees_live_stock_and_their_quantity(sqlite_app, shelf):
+    client = sqlite_app.test_client()
+    with state(sqlite_app).db.read_session() as session:
+        product = session.scalar(select(Product))
+    client.post("/api/v1/cart/lines", json={"sku": product.sku, "quantity": 10})
+    assert "在店现货 9 件" in client.get(f"/s/{shelf}").get_data(as_text=True)
+    with state(sqlite_app).db.unit_of_work() as session:
+        inventory.receive(session, [StockLine(product.id, 1, 5)], actor="t")
+    page = client.get(f"/s/{shelf}").get_data(as_text=True)
+    assert "在店现货 14 件" in page
+    assert "购物车中已有 10 件" in page
+    assert '<tr class="reached"><td>≥ 10</td>' in page  # the tier the cart reaches
+
+
+def test_with_the_cache_off_a_new_phone_sees_changes_at_once(make_app, make_product):
+    app = make_app(**{"kiosk.page_cache_seconds": 0})
+    with state(app).db.unit_of_work() as session:
+        product, centre, _ = make_product(session)
+        inventory.receive(session, [StockLine(product.id, centre.id, 3)], actor="t")
+        code, product_id, centre_id = product.slot.code, product.id, centre.id
+    client = app.test_client(use_cookies=False)
+    assert "在店现货 3 件" in client.get(f"/s/{code}").get_data(as_text=True)
+    with state(app).db.unit_of_work() as session:
+        inventory.receive(session, [StockLine(product_id, centre_id, 4)], actor="t")
+    assert "在店现货 7 件" in client.get(f"/s/{code}").get_data(as_text=True)
