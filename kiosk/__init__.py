@@ -1,4 +1,4 @@
-"""Buyer pages: the scan page, the cart and checkout, and the order page."""
+"""Buyer pages: the scan page, search, the cart and checkout, and the order page."""
 
 from flask import Flask
 
@@ -8,8 +8,10 @@ def init_app(app: Flask, csrf) -> None:
     from kiosk.cart import bp as cart_bp
     from kiosk.order_page import bp as order_bp
     from kiosk.scan import bp as scan_bp
+    from kiosk.search import bp as search_bp
 
     app.register_blueprint(scan_bp)
+    app.register_blueprint(search_bp)
     csrf.exempt(cart_bp)
     app.register_blueprint(cart_bp)
     app.register_blueprint(order_bp)

@@ -192,3 +192,19 @@ def slot_view(session: Session, slot: ShelfSlot | None, *, member_levels: list[s
         also_ordered=also or [], quantity_in_cart=quantity_in_cart,
     )
 
+
+
+def search(session: Session, text: str, limit: int = 30) -> list[Product]:
+    """Return active products whose Chinese or English name or SKU contains the text."""
+    text = text.strip()[:50]
+    if not text:
+        return []
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return list(session.scalars(
+        select(Product)
+        .where(Product.status == "active",
+               Product.name_zh.ilike(pattern, escape="\\") | Product.name_en.ilike(
+                   pattern, escape="\\") | Product.sku.ilike(pattern, escape="\\"))
+        .options(selectinload(Product.slot), selectinload(Product.images))
+        .order_by(Product.sku).limit(limit)
+    ))

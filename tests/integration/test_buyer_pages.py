@@ -1,0 +1,116 @@
+"""Buyer pages beyond the happy path: facts on the product page, search, forms from elsewhere."""
+
+import pytest
+from sqlalchemy import func, select
+
+from store_api.models import CartLine
+from store_api.state import state
+from tests.integration.test_demo_load import load
+
+
+@pytest.fixture
+def demo(sqlite_app):
+    load(sqlite_app)
+    return sqlite_app
+
+
+def slot_of(app, sku):
+    from store_api.models import Product
+
+    with state(app).db.read_session() as session:
+        return session.scalar(select(Product).where(Product.sku == sku)).slot.code
+
+
+def test_cross_border_facts_show_volumetric_weight_and_the_folding_saving(demo):
+    page = demo.test_client().get(f"/s/{slot_of(demo, 'TZ-HY-001')}").get_data(as_text=True)
+    # 48 × 35 × 8 cm folded is 13.4 L and 2.24 kg by volume; unfolded 48 × 35 × 28 is 7.84 kg.
+    assert "包装尺寸：48 × 35 × 8 厘米，13.4 升" in page
+    assert "体积重（÷6000）：2.24 千克" in page
+    assert "可折叠：体积重比展开时（7.84 千克）少 71%" in page
+
+
+def test_streamer_facts_show_samples_dropship_and_margin(demo):
+    page = demo.test_client().get(f"/s/{slot_of(demo, 'YK-BL-001')}").get_data(as_text=True)
+    assert "可提供样品" in page and "支持一件代发" in page
+    # Suggested retail 72.90 against 28.00 at the MOQ: a margin of 61.6 %.
+    assert "建议零售价 ￥72.90，您的毛利 61.6%" in page
+
+
+def test_buyers_of_the_same_type_see_what_else_was_ordered(demo):
+    client = demo.test_client()
+    client.post("/api/v1/buyer", json={"phone": "13800000001", "name": "甲",
+                                       "business_type": "restaurant"})
+    client.post("/api/v1/orders", headers={"Idempotency-Key": "also-order-1"}, json={
+        "lines": [{"sku": "AJ-ZP-001", "quantity": 12}, {"sku": "AJ-ZP-002", "quantity": 60}]})
+    other = demo.test_client()
+    other.post("/api/v1/buyer", json={"phone": "13800000002", "name": "乙",
+                                      "business_type": "restaurant"})
+    page = other.get(f"/s/{slot_of(demo, 'AJ-ZP-001')}").get_data(as_text=True)
+    assert "同类买家还订了" in page and "竹筷子 十双装 无漆" in page
+    shop = demo.test_client()
+    shop.post("/api/v1/buyer", json={"phone": "13800000003", "name": "丙",
+                                     "business_type": "shop"})
+    assert "同类买家还订了" not in shop.get(f"/s/{slot_of(demo, 'AJ-ZP-001')}").get_data(
+        as_text=True)
+
+
+def test_search_finds_by_chinese_english_and_sku(demo):
+    client = demo.test_client()
+    assert "保温杯" in client.get("/search?q=保温杯").get_data(as_text=True)
+    assert "316不锈钢保温杯" in client.get("/search?q=vacuum flask").get_data(as_text=True)
+    assert "TZ-HY-001" in client.get("/search?q=tz-hy-001").get_data(as_text=True)
+    assert "没有与" in client.get("/search?q=%25%25_").get_data(as_text=True)
+
+
+def test_the_unknown_code_page_links_to_search(demo):
+    page = demo.test_client().get("/s/ZZZZZZZZZZ").get_data(as_text=True)
+    assert 'href="/search"' in page
+
+
+def test_a_form_posted_from_another_site_is_refused_and_writes_nothing(demo):
+    client = demo.test_client()
+    for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+        response = client.post("/cart/add", data={"sku": "TZ-HY-001", "quantity": "12"},
+                               headers=headers)
+        assert response.status_code == 403
+    same = client.post("/cart/add", data={"sku": "TZ-HY-001", "quantity": "12"},
+                       headers={"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"})
+    assert same.status_code == 303
+    with state(demo).db.read_session() as session:
+        assert session.scalar(select(func.count()).select_from(CartLine)) == 1
+
+
+@pytest.mark.parametrize("quantity, message", [
+    ("0", "数量必须大于零"), ("-12", "数量必须大于零"), ("abc", "数量必须是整数"),
+    ("1.5", "数量必须是整数"), ("6", "起订量为 12 件"), ("18", "请按整箱订购"),
+    ("1000000000000", "数量过大"),
+])
+def test_bad_quantities_from_the_page_get_a_clear_message(demo, quantity, message):
+    response = demo.test_client().post("/cart/add", data={"sku": "TZ-HY-001",
+                                                          "quantity": quantity})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    with state(demo).db.read_session() as session:
+        assert session.scalar(select(func.count()).select_from(CartLine)) == 0
+
+
+def test_console_forms_need_their_token_and_staff_sign_in(demo):
+    client = demo.test_client()
+    response = client.get("/console/counter")
+    assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+    response = client.post("/console/login", data={"username": "counter", "password": "x"})
+    assert response.status_code == 400  # no CSRF token
+
+
+def test_checkout_page_asks_who_is_buying_then_shows_groups(demo):
+    client = demo.test_client()
+    client.post("/cart/add", data={"sku": "TZ-HY-001", "quantity": "12"})
+    page = client.get("/checkout").get_data(as_text=True)
+    assert "谁来下单？" in page
+    response = client.post("/buyer", data={"phone": "12345", "name": "王",
+                                           "business_type": "shop"})
+    assert response.status_code == 422
+    assert "请输入 11 位手机号码" in response.get_data(as_text=True)
+    client.post("/buyer", data={"phone": "13800000009", "name": "王", "business_type": "shop"})
+    page = client.get("/checkout").get_data(as_text=True)
+    assert "中心现货" in page and 'name="idempotency_key"' in page
