@@ -142,6 +142,9 @@ def serve(host: str | None, port: int | None) -> None:
             f"database at revision {current}, code at {head}: run `xuanpin init`"
         )
     _print_urls(app, host, port)
+    if settings["server.workers"] > 1 and not settings["redis.url"]:
+        click.echo("warning: several workers without XUANPIN_REDIS_URL: live pages may miss "
+                   "changes made in another worker until their next refresh", err=True)
     state(app).db.dispose()
     StoreServer(settings, host, port).run()
 

@@ -18,6 +18,9 @@
     if (polling === null) polling = setInterval(refresh, 5000);
   }
 
+  // A slow refresh runs even while the stream is open: a change published by another process
+  // without a shared broker still shows within half a minute.
+  setInterval(refresh, 30000);
   if (!window.EventSource) {
     poll();
   } else {
