@@ -8,7 +8,15 @@ from openapi_spec_validator import validate
 from sqlalchemy import func, select, update
 
 from store_api.api import OPERATIONS
-from store_api.models import Cart, CartLine, Order, ScanEvent, StockLedgerEntry, User
+from store_api.models import (
+    Cart,
+    CartLine,
+    Order,
+    PriceTier,
+    ScanEvent,
+    StockLedgerEntry,
+    User,
+)
 from store_api.models.base import utcnow
 from store_api.services import inventory
 from store_api.services.inventory import StockLine
@@ -24,6 +32,8 @@ def shop(sqlite_app, make_product):
     with db.unit_of_work() as session:
         cup, centre, factory = make_product(session, moq=12, case_pack=6,
                                             ladder=((12, 1000), (60, 900)))
+        cup.price_tiers.append(PriceTier(member_level="gold", min_quantity=12,
+                                         unit_price_fen=950))
         inventory.receive(session, [StockLine(cup.id, centre.id, 20),
                                     StockLine(cup.id, factory.id, 100)], actor="t")
         staff = User(username="counter", display_name="收银", role="staff")
@@ -75,7 +85,7 @@ def test_slot_is_priced_for_the_cart_and_the_buyer_level(sqlite_app, shop, buyer
                          json={"member_level": "gold", "on_account": True})
     assert response.status_code == 200
     body = buyer.get(f"/api/v1/slots/{shop['code']}").json
-    assert body["member_level"] == "gold"  # no gold tiers: the standard ladder applies
+    assert (body["member_level"], body["unit_price_fen"]) == ("gold", 950)
 
 
 def test_cart_moves_in_case_packs_above_the_moq(sqlite_app, shop, buyer):

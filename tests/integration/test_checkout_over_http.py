@@ -5,8 +5,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from store_api.cli import main
 from store_api.models import Order, StockLevel
 from store_api.services import inventory
 from store_api.services.inventory import StockLine
@@ -44,7 +46,8 @@ def buyer(server, n: int) -> requests.Session:
     return client
 
 
-def test_a_hundred_checkouts_race_for_thirty_units(server, db, scarce):
+def test_a_hundred_checkouts_race_for_thirty_units(server, db, scarce, database_url, tmp_path,
+                                                    monkeypatch):
     product_id, centre_id, sku = scarce
     clients = [buyer(server, n) for n in range(BUYERS)]
     start = threading.Barrier(BUYERS)
@@ -66,7 +69,10 @@ def test_a_hundred_checkouts_race_for_thirty_units(server, db, scarce):
         level = session.get(StockLevel, (product_id, centre_id))
         assert (level.on_hand, level.reserved) == (UNITS, UNITS)
         assert session.scalar(select(func.count()).select_from(Order)) == UNITS
-        assert inventory.check_ledger(session) == []
+    monkeypatch.setenv("XUANPIN_DATABASE_URL", database_url)
+    monkeypatch.setenv("XUANPIN_PATHS_VAR_DIR", str(tmp_path / "var"))
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0 and "agree" in result.output
 
 
 def test_one_key_sent_twenty_times_at_once_makes_one_order(server, db, scarce):
