@@ -98,13 +98,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         event.listen(factory, "after_commit", wake_after_commit)
     broker = RedisBroker(client) if client is not None else InProcessBroker()
     app.extensions["xuanpin"] = AppState(settings, database, client, broker,
-                                          ScanRecorder(database))
+                                          ScanRecorder(database), app)
 
     Babel(app, locale_selector=_select_locale)
     app.after_request(_remember_locale)
     app.teardown_appcontext(_close_request_session)
 
-    from store_api import api, auth
+    from store_api import (
+        api,
+        auth,
+        printing,  # noqa: F401 - its worker handler
+    )
     from store_api.services import events, orders  # noqa: F401 - worker handlers and jobs
     from store_api.web import errors, formatting
     from store_api.web.console import bp as console_bp

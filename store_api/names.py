@@ -41,3 +41,9 @@ PAYMENT_METHOD_NAMES = {
     "bank_transfer": _l("Bank transfer"),
     "on_account": _l("On account"),
 }
+PRINT_STATUS_NAMES = {
+    "queued": _l("waiting"),
+    "printing": _l("printing"),
+    "done": _l("printed"),
+    "failed": _l("failed"),
+}

@@ -71,6 +71,16 @@ def _not_negative(key: str, value: float) -> None:
         raise SettingsError(f"setting {key}: must not be negative, got {value!r}")
 
 
+def _printer(key: str, value: str) -> None:
+    if value and not value.startswith(("tcp://", "usb://", "serial://", "file://")):
+        raise SettingsError(f"setting {key}: must start with tcp://, usb://, serial:// or file://")
+
+
+def _receipt_encoding(key: str, value: str) -> None:
+    if value.lower() not in ("gb18030", "gbk"):
+        raise SettingsError(f"setting {key}: must be gb18030 or gbk, got {value!r}")
+
+
 def _non_empty(key: str, value: list) -> None:
     if not value:
         raise SettingsError(f"setting {key}: must not be empty")
@@ -96,6 +106,10 @@ _CHECKS = {
     "orders.hold_minutes": _positive,
     "orders.allocate_first": _allocation,
     "orders.local_delivery_radius_km": _positive,
+    "printing.receipt_printer": _printer,
+    "printing.receipt_encoding": _receipt_encoding,
+    "printing.receipt_width": _positive,
+    "printing.timeout_s": _positive,
     "worker.poll_interval_s": _positive,
     "worker.lease_seconds": _positive,
     "worker.batch_size": _positive,

@@ -20,6 +20,7 @@ class AppState:
     redis: redis.Redis | None
     broker: InProcessBroker | RedisBroker
     scans: ScanRecorder
+    app: Flask
 
     @property
     def media_dir(self):

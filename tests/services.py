@@ -156,3 +156,34 @@ class StoreServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(5)
+
+
+class ListeningPrinter:
+    """A stand-in for a network receipt printer: accepts TCP connections and keeps the bytes."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.received: list[bytes] = []
+        self._server = socket.create_server(("127.0.0.1", self.port))
+        self._server.settimeout(0.2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._server.accept()
+            except TimeoutError:
+                continue
+            chunks = []
+            with connection:
+                connection.settimeout(5)
+                while data := connection.recv(65536):
+                    chunks.append(data)
+            self.received.append(b"".join(chunks))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self._server.close()

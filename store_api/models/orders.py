@@ -91,6 +91,9 @@ class OrderLine(Base):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price_fen: Mapped[int] = mapped_column(Integer)
+    # Where the price came from: the member level's ladder and the tier the quantity reached.
+    member_level: Mapped[str] = mapped_column(String(20), default="")
+    tier_quantity: Mapped[int] = mapped_column(Integer, default=1)
 
     order: Mapped[Order] = relationship(back_populates="lines")
     group: Mapped[FulfilmentGroup] = relationship(back_populates="lines")

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from store_api.db import Database
 from store_api.errors import DomainError
-from store_api.models import Cart, CartLine, Factory, Product
+from store_api.models import Cart, CartLine, Factory, PriceTier, Product
 from store_api.models.base import utcnow
 from store_api.services.catalogue_rules import MAX_QUANTITY
-from store_api.services.pricing import price_for
+from store_api.services.pricing import tier_for
 
 MAX_LINES = 100
 
@@ -111,7 +111,13 @@ def change_line(db: Database, token: str | None, sku, quantity, *, add: bool,
 class LineView:
     product: Product
     quantity: int
-    unit_price_fen: int
+    tier: PriceTier | None
+
+    @property
+    def unit_price_fen(self) -> int:
+        # A line always reaches a tier: quantities are checked against the MOQ, and the first
+        # tier starts at or below it.
+        return self.tier.unit_price_fen
 
     @property
     def total_fen(self) -> int:
@@ -150,7 +156,7 @@ class CartView:
 def priced_lines(products_and_quantities, level: str, base_level: str) -> list[LineView]:
     """Price each (product, quantity) for a member level at its own quantity."""
     return [
-        LineView(product, quantity, price_for(product.price_tiers, level, base_level, quantity))
+        LineView(product, quantity, tier_for(product.price_tiers, level, base_level, quantity))
         for product, quantity in products_and_quantities
     ]
 

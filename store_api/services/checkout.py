@@ -223,7 +223,9 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
         session.add(group)
         for line, quantity in planned.lines:
             session.add(OrderLine(order=order, group=group, product_id=line.product.id,
-                                  quantity=quantity, unit_price_fen=line.unit_price_fen))
+                                  quantity=quantity, unit_price_fen=line.unit_price_fen,
+                                  member_level=line.tier.member_level,
+                                  tier_quantity=line.tier.min_quantity))
             reservations.append(inventory.StockLine(line.product.id, planned.location.id,
                                                     quantity))
     inventory.reserve(session, reservations, actor=f"buyer:{buyer.id}", order_id=order.id)

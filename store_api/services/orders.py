@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from shelf_labels import codes
+from store_api import printing
 from store_api.db import Database
 from store_api.errors import DomainError, NotFound
 from store_api.models import (
@@ -17,7 +18,6 @@ from store_api.models import (
     Order,
     OrderLine,
     Payment,
-    PrintJob,
     Product,
 )
 from store_api.models.base import utcnow
@@ -103,20 +103,29 @@ def pay(db: Database, number: str, *, method, reference, user_id: int) -> None:
                 group.status = "forward_queued"
                 enqueue(session, FORWARD_TOPIC, {"order": order.number, "group": group.id,
                                                  "factory": group.factory_id})
-        session.add(PrintJob(kind="receipt", printer="counter", payload=receipt(order, method)))
+        printing.queue(session, "receipt", "counter", receipt(order, method, reference.strip()))
         events.order_changed(session, order)
 
 
-def receipt(order: Order, method: str) -> dict:
-    """Return the plain data a receipt prints: lines, totals and the order code."""
+def receipt(order: Order, method: str, reference: str) -> dict:
+    """Return the plain data a receipt prints, fixed at payment so a reprint shows the same."""
     return {
         "order": order.number,
+        "placed_at": order.created_at.isoformat(),
         "method": method,
+        "reference": reference,
         "total_fen": order.total_fen,
+        "track_path": f"/orders/{order.number}",
         "lines": [
             {"sku": line.product.sku, "name": line.product.name_zh, "quantity": line.quantity,
-             "unit_price_fen": line.unit_price_fen, "total_fen": line.total_fen}
+             "unit_price_fen": line.unit_price_fen, "level": line.member_level,
+             "tier": line.tier_quantity}
             for group in order.groups for line in group.lines
+        ],
+        "groups": [
+            {"kind": group.kind, "status": group.status,
+             "promise_hours": group.dispatch_promise_hours}
+            for group in order.groups
         ],
     }
 

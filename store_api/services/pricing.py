@@ -24,6 +24,17 @@ def unit_price(tiers: list[PriceTier], quantity: int) -> int | None:
     return price
 
 
+def tier_for(tiers: Iterable[PriceTier], level: str, base_level: str,
+             quantity: int) -> PriceTier | None:
+    """Return the tier a member level's quantity reaches (its price and where it came from)."""
+    reached = None
+    for tier in level_tiers(tiers, level, base_level):
+        if tier.min_quantity <= quantity:
+            reached = tier
+    return reached
+
+
 def price_for(tiers: Iterable[PriceTier], level: str, base_level: str, quantity: int) -> int | None:
     """Return what a member level pays per unit for a quantity of a product."""
-    return unit_price(level_tiers(tiers, level, base_level), quantity)
+    tier = tier_for(tiers, level, base_level, quantity)
+    return tier.unit_price_fen if tier else None

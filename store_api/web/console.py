@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
 
 from shelf_labels import codes
+from store_api import printing
 from store_api.auth import authenticate, staff_required
 from store_api.errors import DomainError
+from store_api.models import PrintJob
 from store_api.services import orders
 from store_api.state import state
 from store_api.web.session import db_session
@@ -53,7 +56,9 @@ def counter():
     order = orders.load_order(db_session(), number) if number else None
     not_found = bool(number) and order is None
     return render_template("console/counter.html", order=order, number=number,
-                           not_found=not_found), 404 if not_found else 200
+                           not_found=not_found,
+                           printers=printing.printer_states(db_session())), (
+        404 if not_found else 200)
 
 
 def _act(number: str, action) -> object:
@@ -93,3 +98,23 @@ def cancel(number: str):
     """Cancel an order and release its stock."""
     return _act(number, lambda: orders.cancel(state().db, number,
                                               actor=f"staff:{current_user.username}"))
+
+
+@bp.get("/prints")
+@staff_required
+def prints():
+    """List recent print jobs and each printer's state."""
+    jobs = db_session().scalars(select(PrintJob).order_by(PrintJob.id.desc()).limit(100))
+    return render_template("console/prints.html", jobs=list(jobs),
+                           printers=printing.printer_states(db_session()))
+
+
+@bp.post("/prints/<int:job>/reprint")
+@staff_required
+def reprint(job: int):
+    """Print a job again; no order or payment is repeated."""
+    try:
+        printing.reprint(state().db, job)
+    except DomainError as error:
+        flash(str(error), "error")
+    return redirect(url_for("console.prints"), 303)

@@ -12,6 +12,7 @@ from store_api.names import (
     LEVEL_NAMES,
     ORDER_STATUS_NAMES,
     PAYMENT_METHOD_NAMES,
+    PRINT_STATUS_NAMES,
 )
 from store_api.state import state
 
@@ -53,5 +54,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         business_type_names=BUSINESS_TYPE_NAMES, status_names=ORDER_STATUS_NAMES,
         group_names=GROUP_NAMES, group_status_names=GROUP_STATUS_NAMES,
-        payment_method_names=PAYMENT_METHOD_NAMES,
+        payment_method_names=PAYMENT_METHOD_NAMES, print_status_names=PRINT_STATUS_NAMES,
     )

@@ -1,0 +1,113 @@
+"""ESC/POS receipts for Chinese thermal printers, from plain data.
+
+Text goes out in the printer's Chinese mode (FS &) as GB18030 or GBK bytes; characters common
+printer fonts lack are mapped to ones they have. The order's QR uses the printer's own QR command.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from escpos.printer import Dummy
+
+CHINESE_MODE = b"\x1c\x26"  # FS &
+# Characters that GBK printers cannot show, and what to print instead.
+_PRINTABLE = str.maketrans({"¥": "￥", "•": "·", "–": "-", "—": "-", "“": '"', "”": '"'})
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    name: str
+    quantity: int
+    unit_price_fen: int
+    tier: str  # such as "普通 ≥60"
+
+
+WORDS_ZH = {"order": "订单", "total": "合计", "payment": "付款方式", "reference": "流水号",
+            "track": "扫码查看订单"}
+
+
+@dataclass(frozen=True)
+class Receipt:
+    header: str
+    order: str
+    placed_at: str
+    lines: list[ReceiptLine]
+    total_fen: int
+    payment: str
+    reference: str
+    groups: list[str]
+    track_url: str
+    words: dict[str, str] = field(default_factory=lambda: dict(WORDS_ZH))
+
+
+def yuan(fen: int) -> str:
+    """Format fen as ￥12.50."""
+    return f"￥{fen // 100:,}.{fen % 100:02d}"
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes on a receipt: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Break text into lines of at most width columns."""
+    lines, current = [], ""
+    for ch in text:
+        if display_width(current + ch) > width:
+            lines.append(current)
+            current = ""
+        current += ch
+    return [*lines, current] if current or not lines else lines
+
+
+def two_columns(left: str, right: str, width: int) -> str:
+    """Put left and right on one line, right-aligned, padding with spaces."""
+    gap = max(1, width - display_width(left) - display_width(right))
+    return left + " " * gap + right
+
+
+def encode(text: str, encoding: str) -> bytes:
+    """Encode text for the printer, mapping what its font lacks."""
+    return text.translate(_PRINTABLE).encode(encoding, errors="replace")
+
+
+def receipt_bytes(receipt: Receipt, *, encoding: str = "gb18030", width: int = 32) -> bytes:
+    """Return the ESC/POS bytes of a receipt for a printer `width` columns wide."""
+    printer = Dummy()
+
+    def text(line: str = "") -> None:
+        printer._raw(encode(line, encoding) + b"\n")
+
+    printer.hw("INIT")
+    printer._raw(CHINESE_MODE)
+    printer.set(align="center", bold=True, double_height=True, double_width=True)
+    text(receipt.header)
+    printer.set(align="left", normal_textsize=True, bold=False)
+    words = receipt.words
+    text(f"{words['order']} {receipt.order}")
+    text(receipt.placed_at)
+    text("-" * width)
+    for line in receipt.lines:
+        for part in wrap(line.name, width):
+            text(part)
+        amount = f"{line.quantity} × {yuan(line.unit_price_fen)} ({line.tier})"
+        text(two_columns("  " + amount, yuan(line.quantity * line.unit_price_fen), width))
+    text("-" * width)
+    printer.set(bold=True)
+    text(two_columns(words["total"], yuan(receipt.total_fen), width))
+    printer.set(bold=False)
+    text(two_columns(words["payment"], receipt.payment, width))
+    if receipt.reference:
+        text(two_columns(words["reference"], receipt.reference, width))
+    text("-" * width)
+    for group in receipt.groups:
+        for part in wrap(group, width):
+            text(part)
+    printer.set(align="center")
+    printer.qr(receipt.track_url, native=True, size=6, center=False)
+    text(words["track"])
+    printer.cut()
+    return printer.output

@@ -1,0 +1,167 @@
+"""The print queue: receipts reach a network printer; a printer that is down holds up nothing."""
+
+import time
+
+import pytest
+from sqlalchemy import select, update
+
+from store_api.models import Buyer, OutboxMessage, PrintJob, User
+from store_api.models.base import utcnow
+from store_api.printing import printer_states, reprint
+from store_api.services import inventory, orders
+from store_api.services.checkout import Delivery, place_order
+from store_api.services.inventory import StockLine
+from store_api.state import state
+from store_api.worker import Worker
+from tests.services import ListeningPrinter, free_port
+
+
+@pytest.fixture
+def printer_port():
+    return free_port()
+
+
+@pytest.fixture
+def shop(make_app, make_product, printer_port):
+    app = make_app(**{"printing.receipt_printer": f"tcp://127.0.0.1:{printer_port}",
+                      "printing.timeout_s": 1.0})
+    db = state(app).db
+    with db.unit_of_work() as session:
+        product, centre, _ = make_product(session, name_zh="316不锈钢保温杯")
+        inventory.receive(session, [StockLine(product.id, centre.id, 50)], actor="t")
+        buyer = Buyer(phone="13800000000", name="王", business_type="shop",
+                      member_level="standard")
+        staff = User(username="s", display_name="s", role="staff", password_hash="x")
+        session.add_all([buyer, staff])
+        session.flush()
+        ids = {"sku": product.sku, "buyer": buyer.id, "staff": staff.id}
+    return app, ids
+
+
+def paid_order(app, ids, key="print-key-0001"):
+    db = state(app).db
+    number = place_order(db, buyer_id=ids["buyer"], requested=[(ids["sku"], 12)],
+                         delivery=Delivery(), idempotency_key=key, settings=state(app).settings)
+    started = time.monotonic()
+    orders.pay(db, number, method="card", reference="POS-77", user_id=ids["staff"])
+    return number, time.monotonic() - started
+
+
+def drain(app):
+    """Run the worker until nothing is due, making every retry due at once."""
+    db = state(app).db
+    with db.unit_of_work() as session:
+        session.execute(update(OutboxMessage).where(OutboxMessage.status == "pending")
+                        .values(available_at=utcnow()))
+    while Worker(state(app)).run_once():
+        pass
+
+
+def job(app) -> PrintJob:
+    with state(app).db.read_session() as session:
+        return session.scalar(select(PrintJob))
+
+
+def test_a_paid_order_prints_its_receipt_on_the_network_printer(shop, printer_port):
+    app, ids = shop
+    printer = ListeningPrinter(printer_port)
+    try:
+        number, _ = paid_order(app, ids)
+        drain(app)
+    finally:
+        printer.stop()
+    [data] = printer.received
+    assert b"\x1c\x26" in data  # Chinese mode
+    for text in ("316不锈钢保温杯", "合计", "￥108.00", "刷卡", "POS-77", number, "普通 ≥10"):
+        assert text.encode("gb18030") in data, text
+    assert f"/orders/{number}".encode() in data and b"\x1d(k" in data  # a native QR command
+    assert data.endswith(b"\x1dV\x00")  # and a cut
+    assert job(app).status == "done"
+
+
+def test_with_the_printer_down_payment_is_quick_and_the_job_waits_then_prints(shop,
+                                                                                printer_port):
+    app, ids = shop
+    _, seconds = paid_order(app, ids)
+    assert seconds < 1.0  # nothing in the request waits for the printer
+    drain(app)
+    waiting = job(app)
+    assert waiting.status == "queued" and "Connection refused" in (waiting.error or "")
+    printer = ListeningPrinter(printer_port)
+    try:
+        drain(app)
+    finally:
+        printer.stop()
+    assert len(printer.received) == 1
+    assert job(app).status == "done"
+
+
+def test_after_its_last_try_a_job_shows_failed_and_reprints_without_a_second_order(
+    shop, printer_port
+):
+    app, ids = shop
+    app_state = state(app)
+    paid_order(app, ids)
+    for _ in range(app_state.settings["worker.max_attempts"]):
+        drain(app)
+    assert job(app).status == "failed"
+    with app_state.db.read_session() as session:
+        assert printer_states(session)[0]["status"] == "failed"
+    reprint(app_state.db, job(app).id)
+    printer = ListeningPrinter(printer_port)
+    try:
+        drain(app)
+    finally:
+        printer.stop()
+    assert len(printer.received) == 1 and job(app).status == "done"
+    with app_state.db.read_session() as session:
+        from store_api.models import Order, Payment
+
+        assert len(session.scalars(select(Order)).all()) == 1
+        assert len(session.scalars(select(Payment)).all()) == 1
+
+
+def test_without_a_printer_set_receipts_go_to_files_under_var(make_app, make_product):
+    app = make_app()
+    db = state(app).db
+    with db.unit_of_work() as session:
+        product, centre, _ = make_product(session)
+        inventory.receive(session, [StockLine(product.id, centre.id, 5)], actor="t")
+        buyer = Buyer(phone="13800000000", name="王", business_type="shop",
+                      member_level="standard")
+        staff = User(username="s", display_name="s", role="staff", password_hash="x")
+        session.add_all([buyer, staff])
+        session.flush()
+        ids = {"sku": product.sku, "buyer": buyer.id, "staff": staff.id}
+    number = place_order(db, buyer_id=ids["buyer"], requested=[(ids["sku"], 2)],
+                         delivery=Delivery(), idempotency_key="file-key-01",
+                         settings=state(app).settings)
+    orders.pay(db, number, method="cash", reference="", user_id=ids["staff"])
+    drain(app)
+    [printed] = (state(app).settings.var_dir / "prints").iterdir()
+    assert number.encode() in printed.read_bytes()
+
+
+def test_the_console_shows_printer_state_and_reprints(shop, printer_port):
+    app, ids = shop
+    paid_order(app, ids)
+    drain(app)
+    client = app.test_client()
+    with state(app).db.unit_of_work() as session:
+        session.get(User, ids["staff"]).set_password("staff-pass-01")
+    client.post("/api/v1/session", json={"username": "s", "password": "staff-pass-01"})
+    page = client.get("/console/counter").get_data(as_text=True)
+    assert "counter · 等待中" in page  # the receipt waits for the printer
+    page = client.get("/console/prints").get_data(as_text=True)
+    assert "Connection refused" in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    printer = ListeningPrinter(printer_port)
+    try:
+        response = client.post(f"/console/prints/{job(app).id}/reprint",
+                               data={"csrf_token": token})
+        assert response.status_code == 303
+        drain(app)
+    finally:
+        printer.stop()
+    assert len(printer.received) == 1  # the reprint; the first try's retry was made due too
+    assert "counter · 已打印" in client.get("/console/counter").get_data(as_text=True)

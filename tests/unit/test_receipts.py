@@ -1,0 +1,40 @@
+"""Receipt bytes for Chinese ESC/POS printers, from plain data."""
+
+from shelf_labels.receipts import (
+    CHINESE_MODE,
+    Receipt,
+    ReceiptLine,
+    display_width,
+    receipt_bytes,
+    two_columns,
+    wrap,
+)
+
+RECEIPT = Receipt(
+    header="选品中心", order="7NBTRBW91A", placed_at="2026-11-22 14:05",
+    lines=[ReceiptLine("316不锈钢保温杯 500毫升", 24, 2800, "普通 ≥24"),
+           ReceiptLine("折叠硅胶旅行杯 ¥", 48, 950, "金牌会员 ≥48")],
+    total_fen=112_800, payment="现金", reference="POS-1",
+    groups=["到店自提：已提货", "工厂发货：已转工厂"], track_url="HTTP://SHOP.LAN/ORDERS/7NBTRBW91A",
+)
+
+
+def test_receipt_has_chinese_mode_gb18030_text_native_qr_and_cut():
+    data = receipt_bytes(RECEIPT)
+    assert data.startswith(b"\x1b@" + CHINESE_MODE)
+    for text in ("316不锈钢保温杯", "合计", "￥1,128.00", "现金", "POS-1", "7NBTRBW91A"):
+        assert text.encode("gb18030") in data
+    qr_store = b"\x1d(k" + (len(RECEIPT.track_url) + 3).to_bytes(2, "little") + b"1P0"
+    assert qr_store + RECEIPT.track_url.encode() in data
+    assert data.endswith(b"\x1dV\x00")
+
+
+def test_gbk_printers_get_a_yen_sign_they_can_show():
+    data = receipt_bytes(RECEIPT, encoding="gbk")
+    assert "￥".encode("gbk") in data and b"?" not in data.split(b"1P0")[0][-200:]
+
+
+def test_columns_count_chinese_characters_as_two():
+    assert display_width("保温杯 ab") == 9
+    assert all(display_width(part) <= 10 for part in wrap("三一六不锈钢保温杯五百毫升", 10))
+    assert display_width(two_columns("合计", "￥9.00", 32)) == 32
