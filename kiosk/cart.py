@@ -12,7 +12,7 @@ from store_api.services import buyers, carts
 from store_api.services.checkout import Delivery, place_order, plan
 from store_api.state import state
 from store_api.web import buyer_session
-from store_api.web.same_origin import require_same_origin
+from store_api.web.same_origin import local_target, require_same_origin
 from store_api.web.session import db_session
 
 bp = Blueprint("cart", __name__, template_folder="templates")
@@ -22,12 +22,10 @@ bp.before_request(require_same_origin)
 def _int(name: str):
     """Read a whole number from the form; anything else goes to the service as it is."""
     value = request.form.get(name, "").strip()
-    return int(value) if value.lstrip("-").isdigit() else value
-
-
-def _safe_next(default: str) -> str:
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+    try:
+        return int(value) if len(value) <= 20 else value
+    except ValueError:
+        return value
 
 
 def _change(*, add: bool):
@@ -42,7 +40,7 @@ def _change(*, add: bool):
 def add():
     """Add a quantity of a product, then go back where the buyer was."""
     _change(add=True)
-    return redirect(_safe_next(url_for("cart.cart_page")), 303)
+    return redirect(local_target(request.form.get("next"), url_for("cart.cart_page")), 303)
 
 
 @bp.post("/cart/set")

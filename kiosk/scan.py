@@ -34,6 +34,7 @@ def _render(code: str):
 
 
 @bp.get("/s/<code>")
+@bp.get("/S/<code>")  # labels hold the URL in upper case, QR's compact alphanumeric mode
 def product_page(code: str):
     """Show the slot's product: pictures, prices for this buyer, stock by source."""
     code = code[:64]

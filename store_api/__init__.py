@@ -14,6 +14,7 @@ from flask import Flask, g, has_request_context, request
 from flask_babel import Babel
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from store_api.broker import InProcessBroker, RedisBroker
 from store_api.db import Database, make_engine
@@ -78,6 +79,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=settings["log.level"].upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = Flask(__name__, static_folder=str(static_dir()), static_url_path="/static")
+    if settings["server.proxy_hops"]:
+        # Behind a proxy, the scheme and host the browser used come from its headers; the
+        # same-origin check of buyer forms compares against them.
+        hops = settings["server.proxy_hops"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.config.update(
         SECRET_KEY=_secret_key(settings),
         MAX_CONTENT_LENGTH=settings["server.max_request_bytes"],

@@ -184,6 +184,45 @@ def check() -> None:
     click.echo("stock levels agree with the ledger")
 
 
+@main.command()
+@click.option("--template", "template_name", required=True, help="Label template name.")
+@click.option("--all", "everything", is_flag=True, help="Every active slot.")
+@click.option("--zone", default=None, help="The slots of one zone.")
+@click.option("--stale", is_flag=True, help="Slots whose printed label no longer matches.")
+@click.option("--slot", "codes", multiple=True, help="A slot code; give it again for more.")
+@click.option("--skip", default=0, type=click.IntRange(0, 99),
+              help="Positions of a partly used first sheet to leave empty.")
+@click.option("--copies", default=1, type=click.IntRange(1, 100), help="Copies of each label.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The PDF to write.")
+def labels(template_name, everything, zone, stale, codes, skip, copies, output) -> None:
+    """Print shelf labels to a PDF (all, a zone, stale ones, or given slots)."""
+    from store_api.errors import DomainError
+    from store_api.services import labels as label_service
+    from store_api.state import state
+
+    app = _app()
+    settings = state(app).settings
+    base_level = settings["catalogue.member_levels"][0]
+    with app.app_context():
+        try:
+            with state(app).db.read_session() as session:
+                chosen = [slot.id for slot in label_service.select_slots(
+                    session, everything=everything, zone=zone, codes=list(codes), stale=stale,
+                    base_level=base_level)]
+            with click.progressbar(length=len(chosen), label="labels",
+                                   file=sys.stderr) as bar:
+                pdf = label_service.print_labels(
+                    state(app).db, chosen, template_name=template_name,
+                    base_url=settings["server.public_base_url"], base_level=base_level,
+                    font_path=Path(settings["labels.font_path"]), skip=skip, copies=copies,
+                    progress=lambda done: bar.update(done - bar.pos))
+        except DomainError as exc:
+            raise click.ClickException(str(exc)) from None
+    output.write_bytes(pdf)
+    click.echo(f"{len(chosen)} labels written to {output}")
+
+
 @main.command("create-user")
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES),

@@ -36,17 +36,16 @@ class InsufficientStock(DomainError):
     code = "insufficient_stock"
 
     def __init__(self, product_id: int, location_id: int, requested: int,
-                 field: str | None = None):
-        super().__init__(
-            _l(
-                "Not enough stock of product %(product)s at location %(location)s "
-                "for %(requested)s more."
-            ),
-            field=field,
-            product=product_id,
-            location=location_id,
-            requested=requested,
-        )
+                 field: str | None = None, sku: str | None = None):
+        if sku:
+            super().__init__(_l("Not enough stock of %(sku)s: %(requested)s more are wanted."),
+                             field=field, sku=sku, requested=requested)
+        else:
+            super().__init__(
+                _l("Not enough stock of product %(product)s at location %(location)s "
+                   "for %(requested)s more."),
+                field=field, product=product_id, location=location_id, requested=requested,
+            )
         self.product_id = product_id
         self.location_id = location_id
         self.requested = requested

@@ -92,6 +92,7 @@ _CHECKS = {
     "server.workers": _positive,
     "server.threads": _positive,
     "server.max_request_bytes": _positive,
+    "server.proxy_hops": _not_negative,
     "database.url": _database_url,
     "database.sqlite_busy_timeout_ms": _positive,
     "database.pool_size": _positive,

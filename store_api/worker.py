@@ -13,7 +13,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -32,6 +32,11 @@ PERIODIC: list[Callable[[AppState], int]] = []
 WAKE = threading.Event()
 # Seconds to wait before attempt n+1 after n failures; the last step repeats.
 RETRY_STEPS = (5, 60, 300, 1800, 7200)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without their zone; they were stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def handles(topic: str) -> Callable[[Handler], Handler]:
@@ -116,10 +121,28 @@ class Worker:
                 .values(**values)
             )
 
+    def _hand_back(self, messages: list[OutboxMessage]) -> None:
+        """Release leases not yet worked on, without counting them as attempts."""
+        with self.db.unit_of_work() as session:
+            for message in messages:
+                session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == message.id,
+                           OutboxMessage.lease_owner == self.name)
+                    .values(lease_owner=None, leased_until=None,
+                            attempts=OutboxMessage.attempts - 1)
+                )
+
     def run_once(self) -> int:
         """Lease one batch and carry it out; return how many messages were handled."""
         messages = self.lease()
-        for message in messages:
+        # A handler may take a while (a printer's or a webhook's timeout); a message whose lease
+        # is nearly over is handed back, so no other worker can take it while it is being sent.
+        margin = timedelta(seconds=self.lease_seconds / 3)
+        for index, message in enumerate(messages):
+            if utcnow() > _aware(message.leased_until) - margin:
+                self._hand_back(messages[index:])
+                return index
             try:
                 HANDLERS[message.topic](message, self.state)
             except Exception as exc:  # noqa: BLE001 - a failed side effect is retried, not fatal

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
@@ -116,18 +116,22 @@ def error_response(exc: DomainError):
     return jsonify(error=body), exc.status
 
 
+_HTTP_ERRORS = {
+    400: ("bad_request", _l("The request is not valid.")),
+    401: ("unauthorised", _l("Sign in first.")),
+    403: ("forbidden", _l("Staff only.")),
+    404: ("not_found", _l("There is nothing here.")),
+    405: ("method_not_allowed", _l("This method is not allowed here.")),
+    413: ("too_large", _l("The request is too large.")),
+    429: ("too_many_requests", _l("Too many requests; wait a moment and try again.")),
+    500: ("internal_error", _l("Something went wrong on our side; nothing was changed.")),
+}
+
+
 def _http_error(exc: HTTPException):
+    code, message = _HTTP_ERRORS.get(exc.code, ("error", _l("The request is not valid.")))
     if not request.path.startswith("/api/"):
-        return exc
-    messages = {
-        404: _l("There is nothing here."),
-        405: _l("This method is not allowed here."),
-        413: _l("The request is too large."),
-        400: _l("The request is not valid."),
-    }
-    codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
-    code = codes.get(exc.code, "bad_request")
-    message = messages.get(exc.code, exc.description)
+        return render_template("error.html", message=str(message)), exc.code
     return jsonify(error={"code": code, "message": str(message), "field": None}), exc.code
 
 

@@ -3,7 +3,7 @@
 from store_api.models.base import Base
 from store_api.models.buyers import Buyer, Cart, CartLine
 from store_api.models.catalogue import Factory, PriceTier, Product, ProductImage, ShelfSlot, Zone
-from store_api.models.messaging import OutboxMessage, PrintJob, ScanEvent
+from store_api.models.messaging import OutboxMessage, PrintedLabel, PrintJob, ScanEvent
 from store_api.models.orders import FulfilmentGroup, Order, OrderLine, Payment
 from store_api.models.staff import AuditLogEntry, User
 from store_api.models.stock import StockLedgerEntry, StockLevel, StockLocation
@@ -20,6 +20,7 @@ __all__ = [
     "OrderLine",
     "OutboxMessage",
     "Payment",
+    "PrintedLabel",
     "PriceTier",
     "PrintJob",
     "Product",

@@ -61,3 +61,16 @@ class ScanEvent(Base):
     session_id: Mapped[str] = mapped_column(String(64))
     buyer_id: Mapped[int | None] = mapped_column(ForeignKey("buyers.id"))
     created_at: Mapped[datetime] = created_at_column()
+
+
+class PrintedLabel(Base):
+    """What a printed shelf label showed, so a later change can mark it stale."""
+
+    __tablename__ = "printed_labels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("shelf_slots.id"), index=True)
+    template: Mapped[str] = mapped_column(String(40))
+    # The label's facts: name, first tiers, MOQ, case pack, place and zone.
+    shown: Mapped[dict] = mapped_column(JSON)
+    printed_at: Mapped[datetime] = created_at_column()

@@ -53,10 +53,11 @@ def identify(db: Database, *, phone, name, company, business_type,
     with db.unit_of_work() as session:
         buyer = session.scalar(select(Buyer).where(Buyer.phone == phone))
         if buyer is None:
-            buyer = Buyer(phone=phone, member_level=base_level)
+            buyer = Buyer(phone=phone, member_level=base_level, name=name, company=company,
+                          business_type=business_type)
             session.add(buyer)
-        buyer.name, buyer.company, buyer.business_type = name, company, business_type
-        session.flush()
+            session.flush()
+        # A phone number is a claim, not a proof: an existing buyer's details stay as they are.
         return buyer.id
 
 

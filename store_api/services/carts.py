@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from store_api.db import Database
@@ -45,15 +46,16 @@ def check_quantity(quantity, product: Product, field_name: str = "quantity") -> 
     return quantity
 
 
-def find_product(session: Session, sku, field_name: str = "sku") -> Product:
-    """Return the active product of a SKU, or raise naming the field."""
+def find_product(session: Session, sku, field_name: str = "sku", *,
+                 archived_too: bool = False) -> Product:
+    """Return the active product of a SKU (or any, with archived_too), or raise naming the field."""
     product = None
     if isinstance(sku, str) and 0 < len(sku) <= 40:
-        product = session.scalar(
-            select(Product)
-            .where(Product.sku == sku, Product.status == "active")
-            .options(selectinload(Product.price_tiers))
-        )
+        query = select(Product).where(Product.sku == sku).options(
+            selectinload(Product.price_tiers))
+        if not archived_too:
+            query = query.where(Product.status == "active")
+        product = session.scalar(query)
     if product is None:
         raise DomainError(_l("There is no such product."), code="unknown_sku", field=field_name)
     return product
@@ -86,9 +88,18 @@ def _open_cart(session: Session, token: str | None, idle_minutes: int) -> Cart:
 def change_line(db: Database, token: str | None, sku, quantity, *, add: bool,
                 idle_minutes: int) -> str:
     """Add a quantity to a line (add=True) or set it (0 removes the line); return the cart token."""
+    try:
+        return _change_line(db, token, sku, quantity, add=add, idle_minutes=idle_minutes)
+    except IntegrityError:
+        # Two taps raced to create the same line; the second now finds it and adds to it.
+        return _change_line(db, token, sku, quantity, add=add, idle_minutes=idle_minutes)
+
+
+def _change_line(db: Database, token: str | None, sku, quantity, *, add: bool,
+                 idle_minutes: int) -> str:
     removing = not add and quantity == 0 and type(quantity) is int
     with db.unit_of_work() as session:
-        product = find_product(session, sku)
+        product = find_product(session, sku, archived_too=removing)
         cart = _open_cart(session, token, idle_minutes)
         line = session.get(CartLine, (cart.id, product.id))
         if removing:
@@ -115,9 +126,15 @@ class LineView:
 
     @property
     def unit_price_fen(self) -> int:
-        # A line always reaches a tier: quantities are checked against the MOQ, and the first
-        # tier starts at or below it.
-        return self.tier.unit_price_fen
+        """The tier's price; 0 when the catalogue changed and the quantity reaches no tier."""
+        return self.tier.unit_price_fen if self.tier else 0
+
+    @property
+    def fits(self) -> bool:
+        """Whether the quantity still keeps the product's MOQ, case pack and ladder."""
+        product = self.product
+        return (self.tier is not None and product.status == "active"
+                and self.quantity >= product.moq and self.quantity % product.case_pack == 0)
 
     @property
     def total_fen(self) -> int:

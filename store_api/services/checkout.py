@@ -132,7 +132,7 @@ def plan(session: Session, lines: list[LineView], allocate_first: str) -> list[P
                 wanted -= take
         if wanted:
             raise InsufficientStock(line.product.id, centre.id, wanted,
-                                    field=f"lines[{index}].quantity")
+                                    field=f"lines[{index}].quantity", sku=line.product.sku)
     return sorted(groups.values(), key=lambda g: (g.kind != "centre", g.location.id))
 
 
@@ -157,7 +157,9 @@ def _check_delivery(
         if not delivery.address.strip():
             raise DomainError(_l("Enter the delivery address."), code="required",
                               field="delivery.address")
-        if delivery.latitude is None or delivery.longitude is None:
+        latitude, longitude = delivery.latitude, delivery.longitude
+        if (latitude is None or longitude is None or not math.isfinite(latitude)
+                or not math.isfinite(longitude) or abs(latitude) > 90 or abs(longitude) > 180):
             raise DomainError(_l("Share your location so we can check the distance."),
                               code="location_required", field="delivery.latitude")
         distance = distance_km(settings["centre.latitude"], settings["centre.longitude"],
@@ -232,7 +234,9 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
     if cart_token:
         cart = session.scalar(select(Cart).where(Cart.token == cart_token))
         if cart is not None:
-            session.execute(delete(CartLine).where(CartLine.cart_id == cart.id))
+            ordered = [line.product.id for line in lines]
+            session.execute(delete(CartLine).where(CartLine.cart_id == cart.id,
+                                                   CartLine.product_id.in_(ordered)))
     events.order_changed(session, order, [line.product for line in lines])
     return order.number
 

@@ -170,7 +170,8 @@ def count(session: Session, product_id: int, location_id: int, counted: int, *,
     variance = counted - level.on_hand
     line = StockLine(product_id, location_id, variance)
     # The guard on the value read makes a count that raced another change fail, not overwrite it.
-    if not _update(session, line, variance, 0, f"on_hand = {int(level.on_hand)}"):
+    guard = f"on_hand = {int(level.on_hand)} AND reserved <= {int(counted)}"
+    if not _update(session, line, variance, 0, guard):
         raise StockConflict(_l("The stock changed while it was being counted; count again."))
     if variance:
         _ledger(session, line, variance, 0, "count", actor, None, note)

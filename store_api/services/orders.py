@@ -31,13 +31,20 @@ CENTRE_KINDS = ("pickup", "local_delivery")
 FORWARD_TOPIC = "forward.requested"
 
 
-def load_order(session: Session, number: str) -> Order | None:
-    """Return an order with its groups, lines and products, or None; forged numbers never query."""
+def load_order(session: Session, number: str, *, lock: bool = False) -> Order | None:
+    """Return an order with its groups, lines and products, or None; forged numbers never query.
+
+    lock takes the order's row lock (PostgreSQL), so two counter actions on one order run one
+    after the other; SQLite's write transactions are serial already.
+    """
     number = codes.normalise(number)
     if not codes.is_valid(number):
         return None
+    query = select(Order).where(Order.number == number)
+    if lock:
+        query = query.with_for_update()
     return session.scalar(
-        select(Order).where(Order.number == number).options(
+        query.options(
             selectinload(Order.groups).selectinload(FulfilmentGroup.lines)
             .selectinload(OrderLine.product).selectinload(Product.images),
             selectinload(Order.groups).selectinload(FulfilmentGroup.factory),
@@ -47,7 +54,7 @@ def load_order(session: Session, number: str) -> Order | None:
 
 
 def _order_for_update(session: Session, number: str) -> Order:
-    order = load_order(session, number)
+    order = load_order(session, number, lock=True)
     if order is None:
         raise NotFound(_l("There is no order with this number."), field="number")
     return order
@@ -190,7 +197,7 @@ def expire_overdue(app_state: AppState) -> int:
     expired = 0
     for number in numbers:
         with db.unit_of_work() as session:
-            order = load_order(session, number)
+            order = load_order(session, number, lock=True)
             try:
                 _move(session, order, ("awaiting_payment",), "expired", closed_at=utcnow())
             except DomainError:

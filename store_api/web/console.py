@@ -14,6 +14,7 @@ from store_api.errors import DomainError
 from store_api.models import PrintJob
 from store_api.services import orders
 from store_api.state import state
+from store_api.web.same_origin import local_target
 from store_api.web.session import db_session
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -27,9 +28,8 @@ def login():
         user = authenticate(request.form.get("username"), request.form.get("password"))
         if user is not None:
             login_user(user)
-            target = request.args.get("next", "")
-            safe = target.startswith("/") and not target.startswith("//")
-            return redirect(target if safe else url_for("console.counter"), 303)
+            target = local_target(request.args.get("next"), url_for("console.counter"))
+            return redirect(target, 303)
         error = _l("Wrong username or password.")
     return render_template("console/login.html", error=error), 401 if error else 200
 

@@ -6,6 +6,8 @@ this site. Requests without either header (non-browser clients) carry no victim'
 forging, and the session cookie is SameSite=Lax besides.
 """
 
+from urllib.parse import urlsplit
+
 from flask import request
 from flask_babel import lazy_gettext as _l
 
@@ -23,3 +25,13 @@ def require_same_origin() -> None:
     if foreign_site or foreign_origin:
         raise DomainError(_l("This form was sent from another site and was refused."),
                           code="cross_site", status=403)
+
+
+def local_target(target: str | None, default: str) -> str:
+    """Return target if it is a path on this site, else default (no open redirects)."""
+    if not target or not target.startswith("/") or "\\" in target or any(
+        ord(ch) < 32 for ch in target
+    ):
+        return default
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else default

@@ -114,3 +114,43 @@ def test_checkout_page_asks_who_is_buying_then_shows_groups(demo):
     client.post("/buyer", data={"phone": "13800000009", "name": "王", "business_type": "shop"})
     page = client.get("/checkout").get_data(as_text=True)
     assert "中心现货" in page and 'name="idempotency_key"' in page
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example", "/\t/evil.example",
+                                    "https://evil.example/"])
+def test_sign_in_never_sends_staff_off_site(demo, target):
+    from store_api.web.same_origin import local_target
+
+    assert local_target(target, "/console/counter") == "/console/counter"
+    assert local_target("/console/prints?x=1", "/") == "/console/prints?x=1"
+
+
+@pytest.mark.parametrize("latitude", ["nan", "inf", "382.5"])
+def test_a_made_up_location_cannot_pass_the_delivery_radius(demo, latitude):
+    client = demo.test_client()
+    client.post("/cart/add", data={"sku": "TZ-HY-001", "quantity": "12"})
+    client.post("/buyer", data={"phone": "13800000008", "name": "王", "business_type": "shop"})
+    page = client.get("/checkout").get_data(as_text=True)
+    key = page.split('name="idempotency_key" value="')[1].split('"')[0]
+    response = client.post("/checkout", data={
+        "idempotency_key": key, "centre": "local_delivery", "address": "义乌",
+        "latitude": latitude, "longitude": "120.1"})
+    assert response.status_code == 422
+    assert "请共享位置" in response.get_data(as_text=True)
+
+
+def test_a_cart_line_the_catalogue_outgrew_is_flagged_and_can_be_removed(demo):
+    from sqlalchemy import update
+
+    from store_api.models import Product
+
+    client = demo.test_client()
+    client.post("/cart/add", data={"sku": "TZ-HY-001", "quantity": "12"})
+    with state(demo).db.unit_of_work() as session:
+        session.execute(update(Product).where(Product.sku == "TZ-HY-001")
+                        .values(status="archived"))
+    page = client.get("/cart").get_data(as_text=True)
+    assert "请重新设置数量或删除" in page and "去结算" not in page
+    assert client.post("/cart/set", data={"sku": "TZ-HY-001", "quantity": "0"}).status_code == 303
+    with state(demo).db.read_session() as session:
+        assert session.scalar(select(func.count()).select_from(CartLine)) == 0

@@ -1,6 +1,7 @@
 """The outbox worker: one lease at a time, retries with backoff, dead after the last attempt."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -118,3 +119,25 @@ def test_a_commit_that_writes_the_outbox_wakes_the_worker(sqlite_app):
     with db.unit_of_work() as session:
         enqueue(session, "later.feature", {"n": 1})
     assert WAKE.is_set()
+
+
+def test_messages_whose_lease_ran_low_are_handed_back_untried(make_app):
+    app = make_app(**{"worker.lease_seconds": 3})
+    db = state(app).db
+    handled = []
+
+    def slow(message, _state):
+        handled.append(message.payload["n"])
+        time.sleep(2.2)  # past two thirds of the 3 s lease
+
+    HANDLERS["test.slow"] = slow
+    try:
+        with db.unit_of_work() as session:
+            for n in range(3):
+                enqueue(session, "test.slow", {"n": n})
+        assert Worker(state(app)).run_once() == 1
+        rest = [m for m in messages(db).values() if m.payload["n"] != 0]
+        assert {(m.status, m.attempts, m.lease_owner) for m in rest} == {("pending", 0, None)}
+    finally:
+        del HANDLERS["test.slow"]
+    assert handled == [0]

@@ -46,8 +46,6 @@ def upgrade() -> None:
         batch_op.create_check_constraint('status', "status IN ('pending', 'picked', 'collected', 'forward_queued', 'cancelled')")
 
     with op.batch_alter_table('order_lines', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('member_level', sa.String(length=20), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('tier_quantity', sa.Integer(), nullable=False, server_default='1'))
         batch_op.create_index(batch_op.f('ix_order_lines_group_id'), ['group_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_order_lines_product_id'), ['product_id'], unique=False)
 
@@ -64,8 +62,6 @@ def downgrade() -> None:
         batch_op.drop_column('request_hash')
 
     with op.batch_alter_table('order_lines', schema=None) as batch_op:
-        batch_op.drop_column('tier_quantity')
-        batch_op.drop_column('member_level')
         batch_op.drop_index(batch_op.f('ix_order_lines_product_id'))
         batch_op.drop_index(batch_op.f('ix_order_lines_group_id'))
 

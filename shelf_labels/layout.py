@@ -1,0 +1,149 @@
+"""Where everything on a label goes, measured with the label font, so nothing leaves its box."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from shelf_labels.templates import Template
+
+PAD = 1.5 * mm
+BAND = 4.5 * mm
+LINE = 1.18  # line height as a multiple of the font size
+NAME_MAX_PT, NAME_MIN_PT = 11.0, 5.0
+
+
+@dataclass(frozen=True)
+class LabelData:
+    """What one label shows; plain data, so this library needs no database."""
+
+    name: str
+    ladder: list[tuple[int, int]]  # (minimum quantity, unit price in fen), first three shown
+    moq: int
+    case_pack: int
+    zone_name: str
+    zone_colour: str
+    slot_text: str  # such as "B-1-1 · 33FJFG6ZY9"
+    url: str
+    printed_on: date
+    words: dict[str, str] = field(default_factory=lambda: {"moq": "起订", "case": "每箱"})
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    width: float
+    height: float
+
+    def holds(self, other: Box) -> bool:
+        """Tell whether another box lies wholly inside this one."""
+        eps = 0.01
+        return (other.x >= self.x - eps and other.y >= self.y - eps
+                and other.x + other.width <= self.x + self.width + eps
+                and other.y + other.height <= self.y + self.height + eps)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A line of text at a size; box is where it sits, area where it must stay."""
+
+    text: str
+    size: float
+    box: Box
+    area: Box
+    colour: str = "#000000"
+    bold: bool = False
+
+
+@dataclass
+class Layout:
+    label: Box
+    band: Box
+    band_colour: str
+    qr: Box
+    texts: list[Text]
+
+
+def yuan(fen: int) -> str:
+    """Format fen as ￥12.50 (U+FFE5, which the label font has)."""
+    return f"￥{fen // 100}.{fen % 100:02d}"
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    lines, current = [], ""
+    for ch in text:
+        if current and stringWidth(current + ch, font, size) > width:
+            lines.append(current.rstrip())
+            current = "" if ch == " " else ch
+        else:
+            current += ch
+    return [*lines, current] if current else lines
+
+
+def _fit_name(name: str, font: str, area: Box) -> tuple[float, list[str]]:
+    """Wrap the name, shrinking it until the lines fit the area; never clip."""
+    size = NAME_MAX_PT
+    while True:
+        lines = _wrap(name, font, size, area.width)
+        if len(lines) * size * LINE <= area.height or size <= NAME_MIN_PT:
+            return size, lines
+        size -= 0.25
+
+
+def _stack(lines: list[str], font: str, size: float, area: Box, top: float,
+           **style) -> tuple[list[Text], float]:
+    """Place lines downwards from top inside area; return them and the y below the last."""
+    placed = []
+    for line in lines:
+        top -= size * LINE
+        width = stringWidth(line, font, size)
+        placed.append(Text(line, size, Box(area.x, top, width, size * LINE), area, **style))
+    return placed, top
+
+
+def lay_out(data: LabelData, template: Template, x: float, y: float, font: str) -> Layout:
+    """Lay one label out with its bottom-left corner at (x, y), in points."""
+    width, height = template.label_width * mm, template.label_height * mm
+    label = Box(x, y, width, height)
+    band = Box(x, y + height - BAND, width, BAND)
+    qr_size = template.qr * mm
+    footer_size = 5.5
+    footer = Box(x + PAD, y + PAD * 0.6, width - 2 * PAD, footer_size * LINE)
+    qr = Box(x + width - PAD - qr_size, band.y - 0.5 * mm - qr_size, qr_size, qr_size)
+    texts = []
+
+    band_text = Box(band.x + PAD, band.y, band.width - 2 * PAD, band.height)
+    size = 7.0
+    zone_width = stringWidth(data.zone_name, font, size)
+    texts.append(Text(data.zone_name, size,
+                      Box(band_text.x, band.y + (BAND - size) / 2, zone_width, size),
+                      band_text, colour="#FFFFFF", bold=True))
+
+    column = Box(x + PAD, footer.y + footer.height, qr.x - x - 2 * PAD,
+                 band.y - (footer.y + footer.height) - 0.5 * mm)
+    detail_size = 6.5
+    details = [f"≥{quantity}  {yuan(price)}" for quantity, price in data.ladder[:3]]
+    details.append(f"{data.words['moq']} {data.moq} · {data.words['case']} {data.case_pack}")
+    details_height = len(details) * detail_size * LINE
+    name_area = Box(column.x, column.y + details_height, column.width,
+                    column.height - details_height)
+    name_size, name_lines = _fit_name(data.name, font, name_area)
+    placed, _ = _stack(name_lines, font, name_size, name_area, name_area.y + name_area.height,
+                       bold=True)
+    texts += placed
+    detail_area = Box(column.x, column.y, column.width, details_height)
+    placed, _ = _stack(details, font, detail_size, detail_area, column.y + details_height)
+    texts += placed
+
+    stamp = f"{data.slot_text}  {data.printed_on.isoformat()}"
+    stamp_size = footer_size
+    while stringWidth(stamp, font, stamp_size) > footer.width and stamp_size > 4:
+        stamp_size -= 0.25
+    texts.append(Text(stamp, stamp_size, Box(footer.x, footer.y,
+                                             stringWidth(stamp, font, stamp_size),
+                                             stamp_size * LINE), footer))
+    return Layout(label, band, data.zone_colour, qr, texts)

@@ -1,0 +1,196 @@
+"""Shelf labels: every QR decodes, fonts are embedded, nothing leaves its box, stale tracking."""
+
+import random
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from shelf_labels.codes import new_code
+from shelf_labels.layout import NAME_MIN_PT, LabelData, lay_out
+from shelf_labels.pdf import FONT, pdf_to_png, register_font, render_pdf
+from shelf_labels.qr import slot_url
+from store_api.cli import main
+from store_api.models import PriceTier, Product
+from store_api.services import labels
+from store_api.state import state
+from tests.integration.test_demo_load import load
+from tests.services import unavailable
+
+FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+TEMPLATES = labels.templates()
+LONG_NAME = "超长商品名称测试" * 5  # 40 Chinese characters
+
+
+@pytest.fixture(scope="module")
+def tools():
+    if not FONT_PATH.exists():
+        unavailable("CJK label font missing (Debian package fonts-wqy-zenhei)")
+    for tool in ("pdftoppm", "pdffonts"):
+        if shutil.which(tool) is None:
+            unavailable(f"{tool} missing (Debian package poppler-utils)")
+    register_font(FONT_PATH)
+
+
+def label(code: str, name: str = "可折叠收纳箱 大号45升") -> LabelData:
+    return LabelData(name=name, ladder=[(12, 2680), (60, 2490), (240, 2300)], moq=12,
+                     case_pack=12, zone_name="跨境区", zone_colour="#1B98E0",
+                     slot_text=f"B-1-1 · {code}", url=slot_url("http://192.168.1.10:8000", code),
+                     printed_on=date(2026, 11, 22))
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_a_decoder_reads_every_label_of_a_200_label_run(tools, name):
+    import zxingcpp
+
+    rng = random.Random(name)
+    codes = [new_code(rng.getrandbits) for _ in range(200)]
+    pdf = render_pdf([label(code) for code in codes], TEMPLATES[name], font_path=FONT_PATH)
+    found = []
+    from io import BytesIO
+
+    from PIL import Image
+
+    for page in pdf_to_png(pdf, dpi=150):
+        image = Image.open(BytesIO(page))
+        found += [r.text for r in zxingcpp.read_barcodes(
+            image, formats=zxingcpp.BarcodeFormat.QRCode)]
+    expected = [label(code).url for code in codes]
+    assert sorted(found) == sorted(expected)  # each slot's URL, exactly once
+
+
+def test_every_font_is_embedded_and_chinese_shows_without_system_fonts(tools, tmp_path):
+    pdf = render_pdf([label("PZME9N9VQS", LONG_NAME)], TEMPLATES["roll-60x40"],
+                     font_path=FONT_PATH)
+    path = tmp_path / "label.pdf"
+    path.write_bytes(pdf)
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
+
+    # A fontconfig that knows no font at all, as on a computer without Chinese fonts.
+    empty = tmp_path / "fonts.conf"
+    empty.write_text('<?xml version="1.0"?><fontconfig><cachedir>'
+                     f'{tmp_path}/cache</cachedir></fontconfig>')
+    bare = {"FONTCONFIG_FILE": str(empty), "PATH": "/usr/bin:/bin"}
+
+    def raster(pdf_path: Path, env=None) -> bytes:
+        subprocess.run(["pdftoppm", "-png", "-r", "100", "-singlefile", str(pdf_path),
+                        str(tmp_path / "r")], check=True, capture_output=True, env=env)
+        return (tmp_path / "r.png").read_bytes()
+
+    from io import BytesIO
+
+    from PIL import Image, ImageChops
+
+    with_fonts = Image.open(BytesIO(raster(path)))
+    without = Image.open(BytesIO(raster(path, bare)))
+    assert ImageChops.difference(with_fonts.convert("L"), without.convert("L")).getbbox() is None
+
+    # The same name in reportlab's built-in STSong (not embedded) loses its glyphs there.
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    unembedded = tmp_path / "unembedded.pdf"
+    canvas = Canvas(str(unembedded), pagesize=(170, 113))
+    canvas.setFont("STSong-Light", 12)
+    canvas.drawString(5, 60, LONG_NAME[:12])
+    canvas.save()
+    canvas = Canvas(str(tmp_path / "embedded.pdf"), pagesize=(170, 113),
+                    initialFontName=FONT)
+    canvas.setFont(FONT, 12)
+    canvas.drawString(5, 60, LONG_NAME[:12])
+    canvas.save()
+    ink = {name: sum(Image.open(BytesIO(raster(tmp_path / name, bare))).convert(
+        "L").histogram()[:128]) for name in ("unembedded.pdf", "embedded.pdf")}
+    assert ink["embedded.pdf"] > 3 * max(ink["unembedded.pdf"], 1)
+
+
+@pytest.fixture(scope="module")
+def longest_demo_name():
+    import tomllib
+
+    from store_api.resources import config_dir
+
+    products = tomllib.loads((config_dir() / "demo" / "products.toml").read_text("utf-8"))
+    return max((p["name_zh"] for p in products["products"]), key=len)
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_no_text_leaves_its_box_on_any_template(tools, name, longest_demo_name):
+    template = TEMPLATES[name]
+    for product_name in (longest_demo_name, LONG_NAME):
+        layout = lay_out(label("PZME9N9VQS", product_name), template, 0, 0, FONT)
+        for text in layout.texts:
+            assert text.area.holds(text.box), (product_name, text.text)
+            assert layout.label.holds(text.area)
+            assert not overlaps(text.box, layout.qr), text.text
+        assert layout.label.holds(layout.qr) and layout.label.holds(layout.band)
+        assert layout.qr.width >= 18 * 72 / 25.4
+        names = [t for t in layout.texts if t.bold and t.colour == "#000000"]
+        assert "".join(t.text for t in names).replace(" ", "") == product_name.replace(" ", "")
+        assert min(t.size for t in names) >= NAME_MIN_PT
+
+
+def overlaps(a, b) -> bool:
+    return a.x < b.x + b.width and b.x < a.x + a.width and a.y < b.y + b.height and (
+        b.y < a.y + a.height)
+
+
+def test_a_price_change_makes_exactly_its_labels_stale_and_a_reprint_clears_them(tools,
+                                                                                  sqlite_app):
+    load(sqlite_app)
+    db, settings = state(sqlite_app).db, state(sqlite_app).settings
+
+    def print_them(stale=False, everything=False):
+        with db.read_session() as session:
+            chosen = [s.id for s in labels.select_slots(session, everything=everything,
+                                                        stale=stale)]
+        labels.print_labels(db, chosen, template_name="a4-3x8", base_url="http://shop.lan",
+                            base_level="standard", font_path=FONT_PATH)
+        return chosen
+
+    assert len(print_them(everything=True)) == 63
+    with db.read_session() as session:
+        assert labels.stale_labels(session, "standard") == []
+    with db.unit_of_work() as session:
+        tier = session.scalar(select(PriceTier).join(Product).where(
+            Product.sku == "YK-BL-002", PriceTier.member_level == "standard",
+            PriceTier.min_quantity == 60))
+        tier.unit_price_fen -= 100
+        gold_only = session.scalar(select(PriceTier).join(Product).where(
+            Product.sku == "YK-BL-003", PriceTier.member_level == "gold").limit(1))
+        gold_only.unit_price_fen -= 1  # gold prices are not on the label
+    with db.read_session() as session:
+        stale = labels.stale_labels(session, "standard")
+        assert [(s.slot.product.sku, s.changed) for s in stale] == [("YK-BL-002", ["ladder"])]
+    assert len(print_them(stale=True)) == 1
+    with db.read_session() as session:
+        assert labels.stale_labels(session, "standard") == []
+    assert settings["labels.font_path"] == str(FONT_PATH)
+
+
+def test_labels_command(tools, tmp_path, monkeypatch):
+    monkeypatch.setenv("XUANPIN_PATHS_VAR_DIR", str(tmp_path / "var"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    out = tmp_path / "zone.pdf"
+    result = runner.invoke(main, ["labels", "--template", "shelf-100x30", "--zone", "streamer",
+                                  "--skip", "3", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "17 labels written" in result.output and out.read_bytes().startswith(b"%PDF")
+    for args, complaint in (
+        (["--template", "nope", "--all"], "nope"),
+        (["--template", "a4-3x8", "--slot", "ZZZZZZZZZZ"], "ZZZZZZZZZZ"),
+        (["--template", "a4-3x8"], "slots"),
+        (["--template", "a4-3x8", "--all", "--skip", "24"], "sheet"),
+    ):
+        result = runner.invoke(main, ["labels", *args, "--output", str(out)])
+        assert result.exit_code == 1 and complaint in result.output, result.output
