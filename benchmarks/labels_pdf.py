@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from shelf_labels.codes import new_code  # noqa: E402
 from shelf_labels.layout import LabelData  # noqa: E402
 from shelf_labels.pdf import render_pdf  # noqa: E402
-from shelf_labels.qr import runs, slot_url  # noqa: E402
+from shelf_labels.qr import pdf_path, runs, slot_url  # noqa: E402
 from store_api.services.labels import templates  # noqa: E402
 from store_api.settings import load_settings  # noqa: E402
 
@@ -48,6 +48,7 @@ def main() -> None:
         for attempt in range(3):
             labels = batch(attempt + (100 if with_qr else 0))
             runs.cache_clear()
+            pdf_path.cache_clear()
             started = time.perf_counter()
             render_pdf(labels, template, font_path=font, with_qr=with_qr)
             times.append(time.perf_counter() - started)

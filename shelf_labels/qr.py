@@ -7,6 +7,7 @@ from functools import lru_cache
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
+MASK = 2
 # QR's alphanumeric mode: 45 symbols, 5.5 bits each against 8 for bytes.
 ALPHANUMERIC = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
 
@@ -25,7 +26,9 @@ def slot_url(base_url: str, code: str) -> str:
 @lru_cache(maxsize=8192)
 def runs(payload: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     """Return the QR's size in modules and its dark modules as (row, first column, length) runs."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    # A fixed mask skips trying all eight and scoring each, which is most of the pure-Python
+    # encoder's time; every mask is valid QR, and the decoder test reads every label.
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, mask_pattern=MASK)
     code.add_data(payload)
     code.make(fit=True)
     matrix = code.get_matrix()
@@ -39,3 +42,15 @@ def runs(payload: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
                 found.append((row, start, column - start))
                 start = None
     return len(matrix), tuple(found)
+
+
+@lru_cache(maxsize=8192)
+def pdf_path(payload: str) -> str:
+    """Return the QR's dark modules as PDF path operators in module units, origin bottom-left.
+
+    Drawn under a transformation matrix that scales one unit to one module, the same string
+    serves any position and size, so a label's QR costs one string join once per payload.
+    """
+    modules, dark = runs(payload)
+    return "".join(f"{column} {modules - row - 1} {length} 1 re\n"
+                   for row, column, length in dark) + "f\n"

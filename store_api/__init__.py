@@ -116,7 +116,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         printing,  # noqa: F401 - its worker handler
     )
     from store_api.services import events, orders  # noqa: F401 - worker handlers and jobs
-    from store_api.web import errors, formatting
+    from store_api.web import (
+        console_labels,  # noqa: F401 - adds its views to the console
+        errors,
+        formatting,
+    )
     from store_api.web.console import bp as console_bp
     from store_api.web.health import bp as health_bp
     from store_api.web.media import bp as media_bp

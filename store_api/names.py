@@ -47,3 +47,12 @@ PRINT_STATUS_NAMES = {
     "done": _l("printed"),
     "failed": _l("failed"),
 }
+LABEL_FACT_NAMES = {
+    "name": _l("name"),
+    "ladder": _l("prices"),
+    "moq": _l("MOQ"),
+    "case_pack": _l("case pack"),
+    "zone": _l("zone"),
+    "place": _l("place on the shelf"),
+    "code": _l("slot code"),
+}

@@ -9,6 +9,7 @@ from store_api.names import (
     BUSINESS_TYPE_NAMES,
     GROUP_NAMES,
     GROUP_STATUS_NAMES,
+    LABEL_FACT_NAMES,
     LEVEL_NAMES,
     ORDER_STATUS_NAMES,
     PAYMENT_METHOD_NAMES,
@@ -55,4 +56,5 @@ def init_app(app: Flask) -> None:
         business_type_names=BUSINESS_TYPE_NAMES, status_names=ORDER_STATUS_NAMES,
         group_names=GROUP_NAMES, group_status_names=GROUP_STATUS_NAMES,
         payment_method_names=PAYMENT_METHOD_NAMES, print_status_names=PRINT_STATUS_NAMES,
+        fact_names=LABEL_FACT_NAMES,
     )

@@ -189,8 +189,42 @@ def test_labels_command(tools, tmp_path, monkeypatch):
     for args, complaint in (
         (["--template", "nope", "--all"], "nope"),
         (["--template", "a4-3x8", "--slot", "ZZZZZZZZZZ"], "ZZZZZZZZZZ"),
-        (["--template", "a4-3x8"], "slots"),
-        (["--template", "a4-3x8", "--all", "--skip", "24"], "sheet"),
+        (["--template", "a4-3x8"], "货位"),
+        (["--template", "a4-3x8", "--all", "--skip", "24"], "标签纸"),
     ):
         result = runner.invoke(main, ["labels", *args, "--output", str(out)])
         assert result.exit_code == 1 and complaint in result.output, result.output
+
+
+def test_console_prints_previews_and_lists_stale_labels(tools, sqlite_app):
+    from store_api.models import User
+
+    load(sqlite_app)
+    db = state(sqlite_app).db
+    with db.unit_of_work() as session:
+        staff = User(username="shelf", display_name="货架", role="staff")
+        staff.set_password("shelf-pass-01")
+        session.add(staff)
+    client = sqlite_app.test_client()
+    client.post("/api/v1/session", json={"username": "shelf", "password": "shelf-pass-01"})
+    page = client.get("/console/labels").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post("/console/labels", data={
+        "csrf_token": token, "selection": "zone", "zone": "bestseller",
+        "template": "a4-2x7", "copies": "1", "skip": "0"})
+    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+    with db.unit_of_work() as session:
+        product = session.scalar(select(Product).where(Product.sku == "TZ-HY-003"))
+        product.name_zh = "翻盖式脏衣篮 带滑轮 新款"
+        code = product.slot.code
+    page = client.get("/console/labels").get_data(as_text=True)
+    assert "翻盖式脏衣篮 带滑轮 新款" in page and "名称" in page
+    preview = client.get(f"/console/labels/preview.png?slot={code}&template=roll-60x40")
+    assert preview.mimetype == "image/png" and preview.data.startswith(b"\x89PNG")
+    response = client.post("/console/labels", data={
+        "csrf_token": token, "selection": "stale", "template": "roll-60x40"})
+    assert response.mimetype == "application/pdf"
+    assert "所有已打印的标签都是最新的" in client.get("/console/labels").get_data(as_text=True)
+    bad = client.post("/console/labels", data={"csrf_token": token, "selection": "codes",
+                                               "codes": "NOTACODE1", "template": "a4-3x8"})
+    assert bad.status_code == 422 and "NOTACODE1" in bad.get_data(as_text=True)
