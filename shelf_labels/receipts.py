@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from escpos.printer import Dummy
+
+from shelf_labels.raster import text_image
 
 CHINESE_MODE = b"\x1c\x26"  # FS &
 # Characters that GBK printers cannot show, and what to print instead.
@@ -74,15 +77,30 @@ def encode(text: str, encoding: str) -> bytes:
     return text.translate(_PRINTABLE).encode(encoding, errors="replace")
 
 
-def receipt_bytes(receipt: Receipt, *, encoding: str = "gb18030", width: int = 32) -> bytes:
-    """Return the ESC/POS bytes of a receipt for a printer `width` columns wide."""
+def receipt_bytes(receipt: Receipt, *, encoding: str = "gb18030", width: int = 32,
+                  raster_font: Path | None = None) -> bytes:
+    """Return the ESC/POS bytes of a receipt for a printer `width` columns wide.
+
+    With raster_font the text is sent as pictures drawn with that font, for printers that have
+    no Chinese characters of their own.
+    """
     printer = Dummy()
+    pending: list[str] = []
 
     def text(line: str = "") -> None:
-        printer._raw(encode(line, encoding) + b"\n")
+        if raster_font is None:
+            printer._raw(encode(line, encoding) + b"\n")
+        else:
+            pending.append(line)
+
+    def flush() -> None:
+        if pending:
+            printer.image(text_image(pending, raster_font, width=width * 12))
+            pending.clear()
 
     printer.hw("INIT")
-    printer._raw(CHINESE_MODE)
+    if raster_font is None:
+        printer._raw(CHINESE_MODE)
     printer.set(align="center", bold=True, double_height=True, double_width=True)
     text(receipt.header)
     printer.set(align="left", normal_textsize=True, bold=False)
@@ -106,8 +124,10 @@ def receipt_bytes(receipt: Receipt, *, encoding: str = "gb18030", width: int = 3
     for group in receipt.groups:
         for part in wrap(group, width):
             text(part)
+    flush()
     printer.set(align="center")
     printer.qr(receipt.track_url, native=True, size=6, center=False)
     text(words["track"])
+    flush()
     printer.cut()
     return printer.output

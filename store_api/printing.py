@@ -6,7 +6,7 @@ change that causes it, and the worker tries it again with backoff until the prin
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,7 +16,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shelf_labels.layout import LabelData
 from shelf_labels.receipts import Receipt, ReceiptLine, receipt_bytes
+from shelf_labels.thermal import label_bytes
 from store_api.db import Database
 from store_api.errors import NotFound
 from store_api.models import OutboxMessage, PrintJob
@@ -113,6 +115,26 @@ def send(target: str, data: bytes, *, timeout: float, folder: Path, name: str) -
         printer.close()
 
 
+def _bytes_and_target(kind: str, payload: dict, app_state: AppState) -> tuple[bytes, str]:
+    """Return what a job prints, and the printer it goes to."""
+    settings = app_state.settings
+    raster = Path(settings["labels.font_path"]) if settings["printing.raster_text"] else None
+    encoding = settings["printing.receipt_encoding"]
+    if kind == "label":
+        labels = [LabelData(**{**label, "ladder": [tuple(t) for t in label["ladder"]],
+                               "printed_on": date.fromisoformat(label["printed_on"])})
+                  for label in payload["labels"]]
+        data = label_bytes(labels, native_qr=settings["printing.label_qr"] == "native",
+                           encoding=encoding, raster_font=raster,
+                           width_dots=settings["printing.label_width_dots"])
+        return data, settings["printing.label_printer"]
+    with app_state.app.app_context(), force_locale(settings["i18n.default_locale"]):
+        receipt = receipt_from(payload, app_state)
+    data = receipt_bytes(receipt, encoding=encoding, width=settings["printing.receipt_width"],
+                         raster_font=raster)
+    return data, settings["printing.receipt_printer"]
+
+
 @handles(TOPIC)
 def print_job(message, app_state: AppState) -> None:
     """Format a job and send it; record the outcome on the job for the console."""
@@ -121,11 +143,8 @@ def print_job(message, app_state: AppState) -> None:
         job = session.get(PrintJob, message.payload["job"])
         kind, payload = job.kind, job.payload
     try:
-        with app_state.app.app_context(), force_locale(settings["i18n.default_locale"]):
-            receipt = receipt_from(payload, app_state)
-        data = receipt_bytes(receipt, encoding=settings["printing.receipt_encoding"],
-                             width=settings["printing.receipt_width"])
-        send(settings["printing.receipt_printer"], data, timeout=settings["printing.timeout_s"],
+        data, target = _bytes_and_target(kind, payload, app_state)
+        send(target, data, timeout=settings["printing.timeout_s"],
              folder=settings.var_dir / "prints",
              name=f"{kind}-{job.id:08d}-{message.attempts}.bin")
     except Exception as exc:

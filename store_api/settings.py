@@ -81,6 +81,11 @@ def _receipt_encoding(key: str, value: str) -> None:
         raise SettingsError(f"setting {key}: must be gb18030 or gbk, got {value!r}")
 
 
+def _label_qr(key: str, value: str) -> None:
+    if value not in ("native", "raster"):
+        raise SettingsError(f"setting {key}: must be native or raster, got {value!r}")
+
+
 def _non_empty(key: str, value: list) -> None:
     if not value:
         raise SettingsError(f"setting {key}: must not be empty")
@@ -110,6 +115,9 @@ _CHECKS = {
     "printing.receipt_printer": _printer,
     "printing.receipt_encoding": _receipt_encoding,
     "printing.receipt_width": _positive,
+    "printing.label_printer": _printer,
+    "printing.label_qr": _label_qr,
+    "printing.label_width_dots": _positive,
     "printing.timeout_s": _positive,
     "worker.poll_interval_s": _positive,
     "worker.lease_seconds": _positive,

@@ -103,6 +103,26 @@ def label_data(slot: ShelfSlot, base_url: str, base_level: str, today: date) -> 
     )
 
 
+def queue_thermal(db: Database, slot_ids: list[int], *, base_url: str,
+                  base_level: str) -> int:
+    """Queue the slots' labels for the thermal label printer; return the print job's id."""
+    from store_api import printing
+
+    today = date.today()
+    with db.unit_of_work() as session:
+        slots = list(session.scalars(_slots(session).where(ShelfSlot.id.in_(slot_ids))).unique())
+        if not slots:
+            raise DomainError(_l("Choose which slots to print."), code="no_selection",
+                              field="selection")
+        labels = []
+        for slot in slots:
+            data = label_data(slot, base_url, base_level, today)
+            labels.append({**data.__dict__, "printed_on": today.isoformat()})
+            session.add(PrintedLabel(slot_id=slot.id, template="thermal",
+                                     shown=shown(slot, base_level)))
+        return printing.queue(session, "label", "labels", {"labels": labels}).id
+
+
 def print_labels(db: Database, slot_ids: list[int], *, template_name: str, base_url: str,
                  base_level: str, font_path: Path, skip: int = 0, copies: int = 1,
                  progress: Callable[[int], None] | None = None) -> bytes:

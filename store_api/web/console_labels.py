@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from flask import Response, render_template, request
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -49,6 +49,12 @@ def print_labels():
         slots = labels.select_slots(
             db_session(), everything=choice == "all", zone=form.get("zone") if choice == "zone"
             else None, codes=codes, stale=choice == "stale", base_level=base_level)
+        if form.get("send") == "thermal":
+            labels.queue_thermal(state().db, [slot.id for slot in slots],
+                                 base_url=settings["server.public_base_url"],
+                                 base_level=base_level)
+            flash(str(_l("%(n)s labels sent to the label printer.", n=len(slots))), "info")
+            return redirect(url_for("console.prints"), 303)
         pdf = labels.print_labels(
             state().db, [slot.id for slot in slots], template_name=form.get("template", ""),
             base_url=settings["server.public_base_url"], base_level=base_level,

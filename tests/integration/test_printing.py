@@ -165,3 +165,30 @@ def test_the_console_shows_printer_state_and_reprints(shop, printer_port):
         printer.stop()
     assert len(printer.received) == 1  # the reprint; the first try's retry was made due too
     assert "counter · 已打印" in client.get("/console/counter").get_data(as_text=True)
+
+
+def test_labels_sent_from_the_console_reach_the_label_printer(make_app, printer_port):
+    from tests.integration.test_demo_load import load
+
+    app = make_app(**{"printing.label_printer": f"tcp://127.0.0.1:{printer_port}"})
+    load(app)
+    with state(app).db.unit_of_work() as session:
+        staff = User(username="shelf", display_name="货架", role="staff")
+        staff.set_password("shelf-pass-01")
+        session.add(staff)
+    client = app.test_client()
+    client.post("/api/v1/session", json={"username": "shelf", "password": "shelf-pass-01"})
+    page = client.get("/console/labels").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post("/console/labels", data={
+        "csrf_token": token, "selection": "zone", "zone": "streamer", "template": "a4-3x8",
+        "send": "thermal"})
+    assert response.status_code == 303
+    printer = ListeningPrinter(printer_port)
+    try:
+        drain(app)
+    finally:
+        printer.stop()
+    [data] = printer.received
+    assert data.count(b"\x1dV\x00") == 17  # one cut after each of the zone's labels
+    assert "保温杯".encode("gb18030") in data
