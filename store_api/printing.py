@@ -170,3 +170,11 @@ def printer_states(session: Session) -> list[dict]:
         latest.setdefault(job.printer, job)
     return [{"printer": name, "status": job.status, "error": job.error, "job": job.id}
             for name, job in sorted(latest.items())]
+
+
+@handles("labels.render")
+def render_labels(message, app_state: AppState) -> None:
+    """Render a console label batch to PDF in the background."""
+    from store_api.services.labels import render_job
+
+    render_job(message, app_state)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,8 @@ from shelf_labels.qr import slot_url
 from shelf_labels.templates import Template, load_templates
 from store_api.db import Database
 from store_api.errors import DomainError
-from store_api.models import PrintedLabel, Product, ShelfSlot, Zone
+from store_api.models import PrintedLabel, PrintJob, Product, ShelfSlot, Zone
+from store_api.models.base import utcnow
 from store_api.resources import config_dir
 from store_api.services.pricing import level_tiers
 
@@ -123,6 +125,12 @@ def queue_thermal(db: Database, slot_ids: list[int], *, base_url: str,
         return printing.queue(session, "label", "labels", {"labels": labels}).id
 
 
+def _check_layout(template: Template, skip: int, copies: int) -> None:
+    if not 0 <= skip < template.per_page or not 1 <= copies <= 100:
+        raise DomainError(_l("Skip fewer positions than a sheet holds, and print 1 to 100 "
+                             "copies."), code="invalid_layout", field="skip")
+
+
 def print_labels(db: Database, slot_ids: list[int], *, template_name: str, base_url: str,
                  base_level: str, font_path: Path, skip: int = 0, copies: int = 1,
                  progress: Callable[[int], None] | None = None) -> bytes:
@@ -131,17 +139,82 @@ def print_labels(db: Database, slot_ids: list[int], *, template_name: str, base_
     if template is None:
         raise DomainError(_l("There is no label template %(name)s."), code="unknown_template",
                           field="template", name=template_name)
-    if not 0 <= skip < template.per_page or not 1 <= copies <= 100:
-        raise DomainError(_l("Skip fewer positions than a sheet holds, and print 1 to 100 "
-                             "copies."), code="invalid_layout", field="skip")
+    _check_layout(template, skip, copies)
     today = date.today()
-    with db.unit_of_work() as session:
+    # Read, render, then record: no write lock is held while the PDF is drawn.
+    with db.read_session() as session:
         slots = {slot.id: slot for slot in session.scalars(
             _slots(session).where(ShelfSlot.id.in_(slot_ids))).unique()}
-        ordered = [slots[i] for i in slot_ids if i in slots]
-        pdf = render_pdf((label_data(slot, base_url, base_level, today) for slot in ordered),
-                         template, font_path=font_path, skip=skip, copies=copies,
-                         progress=progress)
+    ordered = [slots[i] for i in slot_ids if i in slots]
+    pdf = render_pdf((label_data(slot, base_url, base_level, today) for slot in ordered),
+                     template, font_path=font_path, skip=skip, copies=copies, progress=progress)
+    with db.unit_of_work() as session:
         session.add_all([PrintedLabel(slot_id=slot.id, template=template.name,
                                       shown=shown(slot, base_level)) for slot in ordered])
     return pdf
+
+
+RENDER_TOPIC = "labels.render"
+
+
+def queue_pdf(db: Database, slot_ids: list[int], *, template_name: str, skip: int,
+              copies: int) -> int:
+    """Queue a label sheet PDF to be rendered by the worker; return the job's id."""
+    template = templates().get(template_name)
+    if template is None:
+        raise DomainError(_l("There is no label template %(name)s."), code="unknown_template",
+                          field="template", name=template_name)
+    if not slot_ids:
+        raise DomainError(_l("Choose which slots to print."), code="no_selection",
+                          field="selection")
+    _check_layout(template, skip, copies)
+    from store_api.worker import enqueue
+
+    with db.unit_of_work() as session:
+        job = PrintJob(kind="label-pdf", printer="pdf", status="queued", payload={
+            "slots": slot_ids, "template": template_name, "skip": skip, "copies": copies,
+            "done": 0, "total": len(slot_ids)})
+        session.add(job)
+        session.flush()
+        enqueue(session, RENDER_TOPIC, {"job": job.id})
+        return job.id
+
+
+def pdf_path(var_dir: Path, job_id: int) -> Path:
+    """Return where a rendered label job's PDF is kept."""
+    return var_dir / "prints" / f"labels-{job_id:08d}.pdf"
+
+
+def render_job(message, app_state) -> None:
+    """Worker: render a queued label PDF, noting progress on the job as it goes."""
+    settings, db = app_state.settings, app_state.db
+    with db.read_session() as session:
+        job = session.get(PrintJob, message.payload["job"])
+        payload = dict(job.payload)
+    last = [0.0]
+
+    def progress(done: int) -> None:
+        # A write every half second is enough for a progress bar, and cheap for the database.
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or done == payload["total"]:
+            last[0] = now
+            _set_job(db, job.id, status="printing", done=done)
+
+    pdf = print_labels(db, payload["slots"], template_name=payload["template"],
+                       base_url=settings["server.public_base_url"],
+                       base_level=settings["catalogue.member_levels"][0],
+                       font_path=Path(settings["labels.font_path"]), skip=payload["skip"],
+                       copies=payload["copies"], progress=progress)
+    target = pdf_path(settings.var_dir, job.id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(pdf)
+    _set_job(db, job.id, status="done", done=payload["total"])
+
+
+def _set_job(db: Database, job_id: int, *, status: str, done: int) -> None:
+    with db.unit_of_work() as session:
+        job = session.get(PrintJob, job_id)
+        job.status = status
+        job.payload = {**job.payload, "done": done}
+        if status == "done":
+            job.printed_at = utcnow()

@@ -6,14 +6,23 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from shelf_labels.pdf import pdf_to_png, render_pdf
 from store_api.auth import staff_required
 from store_api.errors import DomainError
-from store_api.models import Zone
+from store_api.models import PrintJob, Zone
 from store_api.services import labels
 from store_api.state import state
 from store_api.web.console import bp
@@ -55,15 +64,48 @@ def print_labels():
                                  base_level=base_level)
             flash(str(_l("%(n)s labels sent to the label printer.", n=len(slots))), "info")
             return redirect(url_for("console.prints"), 303)
-        pdf = labels.print_labels(
-            state().db, [slot.id for slot in slots], template_name=form.get("template", ""),
-            base_url=settings["server.public_base_url"], base_level=base_level,
-            font_path=Path(settings["labels.font_path"]), skip=_int(form.get("skip"), 0),
-            copies=_int(form.get("copies"), 1))
+        job = labels.queue_pdf(state().db, [slot.id for slot in slots],
+                               template_name=form.get("template", ""),
+                               skip=_int(form.get("skip"), 0), copies=_int(form.get("copies"), 1))
     except DomainError as error:
         return labels_page(error=error, status=error.status)
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="labels-{form.get("template")}.pdf"'})
+    return redirect(url_for("console.label_job", job=job), 303)
+
+
+def _label_job(job_id: int) -> PrintJob:
+    job = db_session().get(PrintJob, job_id)
+    if job is None or job.kind != "label-pdf":
+        raise DomainError(_l("There is no such print job."), code="not_found", field="job",
+                          status=404)
+    return job
+
+
+@bp.get("/labels/jobs/<int:job>")
+@staff_required
+def label_job(job: int):
+    """Show a label batch's progress, and its PDF when it is ready."""
+    return render_template("console/label_job.html", job=_label_job(job))
+
+
+@bp.get("/labels/jobs/<int:job>.json")
+@staff_required
+def label_job_progress(job: int):
+    """Report a label batch's progress for the page's bar."""
+    found = _label_job(job)
+    return jsonify(status=found.status, done=found.payload["done"],
+                   total=found.payload["total"])
+
+
+@bp.get("/labels/jobs/<int:job>.pdf")
+@staff_required
+def label_job_pdf(job: int):
+    """Download a rendered label batch."""
+    found = _label_job(job)
+    path = labels.pdf_path(state().settings.var_dir, found.id)
+    if found.status != "done" or not path.exists():
+        raise DomainError(_l("The labels are not ready yet."), code="not_ready", status=409)
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"labels-{found.payload['template']}-{found.id}.pdf")
 
 
 def _int(value: str | None, default: int) -> int:

@@ -196,8 +196,9 @@ def test_labels_command(tools, tmp_path, monkeypatch):
         assert result.exit_code == 1 and complaint in result.output, result.output
 
 
-def test_console_prints_previews_and_lists_stale_labels(tools, sqlite_app):
+def test_console_prints_in_the_background_previews_and_lists_stale_labels(tools, sqlite_app):
     from store_api.models import User
+    from store_api.worker import Worker
 
     load(sqlite_app)
     db = state(sqlite_app).db
@@ -209,10 +210,24 @@ def test_console_prints_previews_and_lists_stale_labels(tools, sqlite_app):
     client.post("/api/v1/session", json={"username": "shelf", "password": "shelf-pass-01"})
     page = client.get("/console/labels").get_data(as_text=True)
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    response = client.post("/console/labels", data={
-        "csrf_token": token, "selection": "zone", "zone": "bestseller",
-        "template": "a4-2x7", "copies": "1", "skip": "0"})
-    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+
+    def batch(**form):
+        response = client.post("/console/labels", data={"csrf_token": token, **form})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        job = response.headers["Location"].rsplit("/", 1)[1]
+        assert client.get(f"/console/labels/jobs/{job}.json").json["done"] == 0
+        assert client.get(f"/console/labels/jobs/{job}.pdf").status_code == 409
+        assert "<progress" in client.get(f"/console/labels/jobs/{job}").get_data(as_text=True)
+        while Worker(state(sqlite_app)).run_once():
+            pass
+        progress = client.get(f"/console/labels/jobs/{job}.json").json
+        assert progress["status"] == "done" and progress["done"] == progress["total"]
+        pdf = client.get(f"/console/labels/jobs/{job}.pdf")
+        assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+        return progress["total"]
+
+    assert batch(selection="zone", zone="bestseller", template="a4-2x7", copies="1",
+                 skip="0") == 25
     with db.unit_of_work() as session:
         product = session.scalar(select(Product).where(Product.sku == "TZ-HY-003"))
         product.name_zh = "翻盖式脏衣篮 带滑轮 新款"
@@ -221,9 +236,7 @@ def test_console_prints_previews_and_lists_stale_labels(tools, sqlite_app):
     assert "翻盖式脏衣篮 带滑轮 新款" in page and "名称" in page
     preview = client.get(f"/console/labels/preview.png?slot={code}&template=roll-60x40")
     assert preview.mimetype == "image/png" and preview.data.startswith(b"\x89PNG")
-    response = client.post("/console/labels", data={
-        "csrf_token": token, "selection": "stale", "template": "roll-60x40"})
-    assert response.mimetype == "application/pdf"
+    assert batch(selection="stale", template="roll-60x40") == 1
     assert "所有已打印的标签都是最新的" in client.get("/console/labels").get_data(as_text=True)
     bad = client.post("/console/labels", data={"csrf_token": token, "selection": "codes",
                                                "codes": "NOTACODE1", "template": "a4-3x8"})
