@@ -118,9 +118,10 @@ def send(target: str, data: bytes, *, timeout: float, folder: Path, name: str) -
 def _bytes_and_target(kind: str, payload: dict, app_state: AppState) -> tuple[bytes, str]:
     """Return what a job prints, and the printer it goes to."""
     settings = app_state.settings
-    raster = Path(settings["labels.font_path"]) if settings["printing.raster_text"] else None
+    font = Path(settings["labels.font_path"])
     encoding = settings["printing.receipt_encoding"]
     if kind == "label":
+        raster = font if settings["printing.label_raster_text"] else None
         labels = [LabelData(**{**label, "ladder": [tuple(t) for t in label["ladder"]],
                                "printed_on": date.fromisoformat(label["printed_on"])})
                   for label in payload["labels"]]
@@ -130,6 +131,7 @@ def _bytes_and_target(kind: str, payload: dict, app_state: AppState) -> tuple[by
         return data, settings["printing.label_printer"]
     with app_state.app.app_context(), force_locale(settings["i18n.default_locale"]):
         receipt = receipt_from(payload, app_state)
+    raster = font if settings["printing.receipt_raster_text"] else None
     data = receipt_bytes(receipt, encoding=encoding, width=settings["printing.receipt_width"],
                          raster_font=raster)
     return data, settings["printing.receipt_printer"]
