@@ -118,3 +118,18 @@ def make_product():
         return product, centre_location(session), factory_location(session, factory)
 
     return make
+
+
+def staff_client(app, username: str = "staffer"):
+    """Return a test client signed in as a new staff user, and a CSRF token for its forms."""
+    from store_api.models import User
+
+    with state(app).db.unit_of_work() as session:
+        user = User(username=username, display_name=username, role="staff")
+        user.set_password("staff-pass-01")
+        session.add(user)
+    client = app.test_client()
+    assert client.post("/api/v1/session", json={"username": username,
+                                                "password": "staff-pass-01"}).status_code == 200
+    page = client.get("/console/labels").get_data(as_text=True)
+    return client, page.split('name="csrf_token" value="')[1].split('"')[0]

@@ -18,6 +18,7 @@ from store_api.cli import main
 from store_api.models import PriceTier, Product
 from store_api.services import labels
 from store_api.state import state
+from tests.conftest import staff_client
 from tests.integration.test_demo_load import load
 from tests.services import unavailable
 
@@ -197,19 +198,11 @@ def test_labels_command(tools, tmp_path, monkeypatch):
 
 
 def test_console_prints_in_the_background_previews_and_lists_stale_labels(tools, sqlite_app):
-    from store_api.models import User
     from store_api.worker import Worker
 
     load(sqlite_app)
     db = state(sqlite_app).db
-    with db.unit_of_work() as session:
-        staff = User(username="shelf", display_name="货架", role="staff")
-        staff.set_password("shelf-pass-01")
-        session.add(staff)
-    client = sqlite_app.test_client()
-    client.post("/api/v1/session", json={"username": "shelf", "password": "shelf-pass-01"})
-    page = client.get("/console/labels").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    client, token = staff_client(sqlite_app)
 
     def batch(**form):
         response = client.post("/console/labels", data={"csrf_token": token, **form})

@@ -13,6 +13,7 @@ from store_api.services.checkout import Delivery, place_order
 from store_api.services.inventory import StockLine
 from store_api.state import state
 from store_api.worker import Worker
+from tests.conftest import staff_client
 from tests.services import ListeningPrinter, free_port
 
 
@@ -30,20 +31,28 @@ def printer_port():
 
 
 @pytest.fixture
-def shop(make_app, make_product, printer_port):
-    app = make_app(**{"printing.receipt_printer": f"tcp://127.0.0.1:{printer_port}",
-                      "printing.timeout_s": 1.0})
-    db = state(app).db
-    with db.unit_of_work() as session:
-        product, centre, _ = make_product(session, name_zh="316不锈钢保温杯")
-        inventory.receive(session, [StockLine(product.id, centre.id, 50)], actor="t")
-        buyer = Buyer(phone="13800000000", name="王", business_type="shop",
-                      member_level="standard")
-        staff = User(username="s", display_name="s", role="staff", password_hash="x")
-        session.add_all([buyer, staff])
-        session.flush()
-        ids = {"sku": product.sku, "buyer": buyer.id, "staff": staff.id}
-    return app, ids
+def make_shop(make_app, make_product):
+    """Return a function making an app (settings overridden) with a stocked cup, a buyer, staff."""
+
+    def make(**overrides):
+        app = make_app(**overrides)
+        with state(app).db.unit_of_work() as session:
+            product, centre, _ = make_product(session, name_zh="316不锈钢保温杯")
+            inventory.receive(session, [StockLine(product.id, centre.id, 50)], actor="t")
+            buyer = Buyer(phone="13800000000", name="王", business_type="shop",
+                          member_level="standard")
+            staff = User(username="s", display_name="s", role="staff", password_hash="x")
+            session.add_all([buyer, staff])
+            session.flush()
+            return app, {"sku": product.sku, "buyer": buyer.id, "staff": staff.id}
+
+    return make
+
+
+@pytest.fixture
+def shop(make_shop, printer_port):
+    return make_shop(**{"printing.receipt_printer": f"tcp://127.0.0.1:{printer_port}",
+                        "printing.timeout_s": 1.0})
 
 
 def paid_order(app, ids, key="print-key-0001"):
@@ -129,22 +138,9 @@ def test_after_its_last_try_a_job_shows_failed_and_reprints_without_a_second_ord
         assert len(session.scalars(select(Payment)).all()) == 1
 
 
-def test_without_a_printer_set_receipts_go_to_files_under_var(make_app, make_product):
-    app = make_app()
-    db = state(app).db
-    with db.unit_of_work() as session:
-        product, centre, _ = make_product(session)
-        inventory.receive(session, [StockLine(product.id, centre.id, 5)], actor="t")
-        buyer = Buyer(phone="13800000000", name="王", business_type="shop",
-                      member_level="standard")
-        staff = User(username="s", display_name="s", role="staff", password_hash="x")
-        session.add_all([buyer, staff])
-        session.flush()
-        ids = {"sku": product.sku, "buyer": buyer.id, "staff": staff.id}
-    number = place_order(db, buyer_id=ids["buyer"], requested=[(ids["sku"], 2)],
-                         delivery=Delivery(), idempotency_key="file-key-01",
-                         settings=state(app).settings)
-    orders.pay(db, number, method="cash", reference="", user_id=ids["staff"])
+def test_without_a_printer_set_receipts_go_to_files_under_var(make_shop):
+    app, ids = make_shop()
+    number, _ = paid_order(app, ids, key="file-key-01")
     drain(app)
     [printed] = (state(app).settings.var_dir / "prints").iterdir()
     assert number.encode() in printed.read_bytes()
@@ -154,15 +150,10 @@ def test_the_console_shows_printer_state_and_reprints(shop, printer_port):
     app, ids = shop
     paid_order(app, ids)
     drain(app)
-    client = app.test_client()
-    with state(app).db.unit_of_work() as session:
-        session.get(User, ids["staff"]).set_password("staff-pass-01")
-    client.post("/api/v1/session", json={"username": "s", "password": "staff-pass-01"})
+    client, token = staff_client(app)
     page = client.get("/console/counter").get_data(as_text=True)
     assert "counter · 等待中" in page  # the receipt waits for the printer
-    page = client.get("/console/prints").get_data(as_text=True)
-    assert "Connection refused" in page
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    assert "Connection refused" in client.get("/console/prints").get_data(as_text=True)
     printer = ListeningPrinter(printer_port)
     try:
         response = client.post(f"/console/prints/{job(app).id}/reprint",
@@ -180,14 +171,7 @@ def test_labels_sent_from_the_console_reach_the_label_printer(make_app, printer_
 
     app = make_app(**{"printing.label_printer": f"tcp://127.0.0.1:{printer_port}"})
     load(app)
-    with state(app).db.unit_of_work() as session:
-        staff = User(username="shelf", display_name="货架", role="staff")
-        staff.set_password("shelf-pass-01")
-        session.add(staff)
-    client = app.test_client()
-    client.post("/api/v1/session", json={"username": "shelf", "password": "shelf-pass-01"})
-    page = client.get("/console/labels").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    client, token = staff_client(app)
     response = client.post("/console/labels", data={
         "csrf_token": token, "selection": "zone", "zone": "streamer", "template": "a4-3x8",
         "send": "thermal"})
@@ -202,20 +186,9 @@ def test_labels_sent_from_the_console_reach_the_label_printer(make_app, printer_
     assert "保温杯".encode("gb18030") in data
 
 
-def test_a_receipt_printer_without_chinese_gets_the_text_as_a_picture(make_app, make_product,
-                                                                       printer_port):
-    app = make_app(**{"printing.receipt_printer": f"tcp://127.0.0.1:{printer_port}",
-                      "printing.receipt_raster_text": True})
-    db = state(app).db
-    with db.unit_of_work() as session:
-        product, centre, _ = make_product(session, name_zh="316不锈钢保温杯")
-        inventory.receive(session, [StockLine(product.id, centre.id, 20)], actor="t")
-        buyer = Buyer(phone="13800000000", name="王", business_type="shop",
-                      member_level="standard")
-        staff = User(username="s", display_name="s", role="staff", password_hash="x")
-        session.add_all([buyer, staff])
-        session.flush()
-        ids = {"sku": product.sku, "buyer": buyer.id, "staff": staff.id}
+def test_a_receipt_printer_without_chinese_gets_the_text_as_a_picture(make_shop, printer_port):
+    app, ids = make_shop(**{"printing.receipt_printer": f"tcp://127.0.0.1:{printer_port}",
+                            "printing.receipt_raster_text": True})
     number, _ = paid_order(app, ids, key="raster-key-01")
     printer = ListeningPrinter(printer_port)
     try:
