@@ -223,6 +223,45 @@ def labels(template_name, everything, zone, stale, codes, skip, copies, output) 
     click.echo(f"{len(chosen)} labels written to {output}")
 
 
+@main.command()
+def factories() -> None:
+    """List factories: code, name, fulfilment mode and webhook state."""
+    from store_api.models import Factory
+    from store_api.state import state
+
+    app = _app()
+    with state(app).db.read_session() as session:
+        for factory in session.scalars(select(Factory).order_by(Factory.code)):
+            hook = factory.webhook_url or "portal only (no webhook)"
+            click.echo(f"{factory.code:<8} {factory.name_zh}  {factory.fulfilment_mode:<14} {hook}")
+
+
+@main.command("factory-webhook")
+@click.argument("code")
+@click.argument("url")
+def factory_webhook(code: str, url: str) -> None:
+    """Set a factory's webhook URL and print its new signing secret, once."""
+    from urllib.parse import urlsplit
+
+    from store_api import webhooks
+    from store_api.models import Factory
+    from store_api.state import state
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 500:
+        raise click.BadParameter("must be an http:// or https:// URL", param_hint="URL")
+    app = _app()
+    secret = webhooks.new_secret()
+    with state(app).db.unit_of_work() as session:
+        factory = session.scalar(select(Factory).where(Factory.code == code))
+        if factory is None:
+            raise click.ClickException(f"unknown factory {code}")
+        factory.webhook_url = url
+        factory.webhook_secret_encrypted = webhooks.seal(secret, app.config["SECRET_KEY"])
+    click.echo(f"webhook of {code} set to {url}")
+    click.echo(f"signing secret (shown once; give it to the factory): {secret}")
+
+
 @main.command("create-user")
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES),

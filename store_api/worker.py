@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import socket
 import threading
 import uuid
@@ -26,12 +27,33 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[OutboxMessage, AppState], None]
 HANDLERS: dict[str, Handler] = {}
+# Seconds before each retry, per topic; a message is dead once its schedule is spent.
+SCHEDULES: dict[str, tuple[int, ...]] = {}
 # Jobs run on every poll (such as expiring unpaid orders); each returns how much it did.
 PERIODIC: list[Callable[[AppState], int]] = []
 # Set after a commit that wrote outbox rows, so a worker in this process starts at once.
 WAKE = threading.Event()
 # Seconds to wait before attempt n+1 after n failures; the last step repeats.
 RETRY_STEPS = (5, 60, 300, 1800, 7200)
+# The Standard Webhooks schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h.
+WEBHOOK_STEPS = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+JITTER = 0.1
+
+
+class RetryLater(Exception):
+    """A handler's side effect failed for now; `after` (seconds) overrides the schedule."""
+
+    def __init__(self, reason: str, after: float | None = None):
+        super().__init__(reason)
+        self.after = after
+
+
+class GiveUp(Exception):
+    """A handler's side effect can never succeed; the message is dead at once."""
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
 
 
 def _aware(moment: datetime) -> datetime:
@@ -39,11 +61,17 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def handles(topic: str) -> Callable[[Handler], Handler]:
-    """Register the function that carries out messages of a topic."""
+def handles(topic: str, schedule: tuple[int, ...] | None = None
+            ) -> Callable[[Handler], Handler]:
+    """Register the function that carries out messages of a topic, with its retry schedule.
+
+    Without a schedule, failures retry on RETRY_STEPS until worker.max_attempts.
+    """
 
     def register(function: Handler) -> Handler:
         HANDLERS[topic] = function
+        if schedule is not None:
+            SCHEDULES[topic] = schedule
         return function
 
     return register
@@ -104,16 +132,24 @@ class Worker:
             )) if leased else []
         return messages
 
-    def _finish(self, message: OutboxMessage, error: str | None) -> None:
+    def _finish(self, message: OutboxMessage, error: Exception | None) -> None:
         """Record the outcome, but only while this worker still holds the lease."""
         values: dict = {"lease_owner": None, "leased_until": None}
+        schedule = SCHEDULES.get(message.topic)
+        spent = (message.attempts > len(schedule) if schedule is not None
+                 else message.attempts >= self.max_attempts)
         if error is None:
             values.update(status="done", processed_at=utcnow(), last_error=None)
-        elif message.attempts >= self.max_attempts:
-            values.update(status="dead", last_error=error, processed_at=utcnow())
+        elif isinstance(error, GiveUp) or spent:
+            values.update(status="dead", last_error=_describe(error), processed_at=utcnow())
         else:
-            delay = RETRY_STEPS[min(message.attempts - 1, len(RETRY_STEPS) - 1)]
-            values.update(last_error=error, available_at=utcnow() + timedelta(seconds=delay))
+            steps = schedule or RETRY_STEPS
+            delay = steps[min(message.attempts - 1, len(steps) - 1)]
+            delay *= 1 + random.uniform(-JITTER, JITTER)
+            if isinstance(error, RetryLater) and error.after is not None:
+                delay = error.after
+            values.update(last_error=_describe(error),
+                          available_at=utcnow() + timedelta(seconds=delay))
         with self.db.unit_of_work() as session:
             session.execute(
                 update(OutboxMessage)
@@ -148,7 +184,7 @@ class Worker:
             except Exception as exc:  # noqa: BLE001 - a failed side effect is retried, not fatal
                 log.warning("outbox message %s (%s) failed: %s", message.message_id,
                             message.topic, exc)
-                self._finish(message, f"{type(exc).__name__}: {exc}"[:2000])
+                self._finish(message, exc)
             else:
                 self._finish(message, None)
         return len(messages)

@@ -71,3 +71,29 @@ def test_bad_settings_stop_the_command_with_the_key_named(runner, monkeypatch):
     monkeypatch.setenv("XUANPIN_SERVER_PORT", "lots")
     result = runner.invoke(main, ["check"])
     assert result.exit_code == 1 and "server.port" in result.output
+
+
+def test_factory_webhook_sets_the_url_and_shows_the_secret_once(runner):
+    from store_api import create_app, webhooks
+    from store_api.models import Factory
+
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    result = runner.invoke(main, ["factory-webhook", "YK-BL", "https://erp.bolang.example/hooks"])
+    assert result.exit_code == 0, result.output
+    secret = result.output.split(": ")[-1].strip()
+    assert secret.startswith("whsec_")
+    app = create_app()
+    with state(app).db.read_session() as session:
+        factory = session.scalar(select(Factory).where(Factory.code == "YK-BL"))
+        assert factory.webhook_url == "https://erp.bolang.example/hooks"
+        assert secret not in factory.webhook_secret_encrypted
+        assert webhooks.unseal(factory.webhook_secret_encrypted,
+                               app.config["SECRET_KEY"]) == secret
+    state(app).db.dispose()
+    listing = runner.invoke(main, ["factories"]).output
+    assert "YK-BL" in listing and "https://erp.bolang.example/hooks" in listing
+    assert "portal only" in listing
+    for args, complaint in ((["NOPE", "https://x.example/h"], "unknown factory NOPE"),
+                            (["YK-BL", "ftp://x.example/h"], "http")):
+        result = runner.invoke(main, ["factory-webhook", *args])
+        assert result.exit_code != 0 and complaint in result.output

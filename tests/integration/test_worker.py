@@ -141,3 +141,43 @@ def test_messages_whose_lease_ran_low_are_handed_back_untried(make_app):
     finally:
         del HANDLERS["test.slow"]
     assert handled == [0]
+
+
+def test_a_topic_schedule_a_retry_after_and_giving_up(make_app):
+    from store_api.worker import SCHEDULES, GiveUp, RetryLater
+
+    app = make_app()
+    db = state(app).db
+    outcomes = {"later": RetryLater("busy", after=120), "never": GiveUp("410 gone"),
+                "flaky": RuntimeError("503")}
+
+    def handle(message, _state):
+        raise outcomes[message.payload["kind"]]
+
+    HANDLERS["test.hook"] = handle
+    SCHEDULES["test.hook"] = (5, 300)
+    try:
+        with db.unit_of_work() as session:
+            for kind in outcomes:
+                enqueue(session, "test.hook", {"kind": kind})
+        started = utcnow()
+        Worker(state(app)).run_once()
+        found = by_kind(db)
+        wait = {k: (m.available_at.replace(tzinfo=None) - started.replace(tzinfo=None))
+                .total_seconds() for k, m in found.items()}
+        assert found["never"].status == "dead" and "410 gone" in found["never"].last_error
+        assert 119 <= wait["later"] <= 121  # Retry-After wins over the schedule
+        assert 4.4 <= wait["flaky"] <= 5.6  # 5 s, give or take the jitter
+        for _ in range(2):  # two more failures spend the (5, 300) schedule
+            with db.unit_of_work() as session:
+                session.execute(update(OutboxMessage).values(available_at=utcnow()))
+            Worker(state(app)).run_once()
+        assert {kind: m.status for kind, m in by_kind(db).items()} == {
+            "later": "dead", "never": "dead", "flaky": "dead"}
+    finally:
+        del HANDLERS["test.hook"], SCHEDULES["test.hook"]
+
+
+def by_kind(db):
+    with db.read_session() as session:
+        return {m.payload["kind"]: m for m in session.scalars(select(OutboxMessage))}
