@@ -187,3 +187,54 @@ class ListeningPrinter:
         self._stop.set()
         self._thread.join(5)
         self._server.close()
+
+
+class WebhookReceiver:
+    """A factory's webhook endpoint on 127.0.0.1 that verifies every delivery.
+
+    Each verified delivery's webhook-id is recorded before answering. The first `fail_first`
+    deliveries get `fail_status`; the first `slow_first` wait `delay` seconds before answering.
+    """
+
+    def __init__(self, secret: str, *, fail_first: int = 0, fail_status: int = 503,
+                 slow_first: int = 0, delay: float = 0.0):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from standardwebhooks.webhooks import Webhook
+
+        receiver = self
+        self.ids: list[str] = []
+        self.bodies: list[dict] = []
+        self.rejected = 0
+        verifier = Webhook(secret)
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - the name http.server calls
+                data = self.rfile.read(int(self.headers["Content-Length"]))
+                try:
+                    parsed = verifier.verify(data, {k.lower(): v for k, v in self.headers.items()})
+                except Exception:  # noqa: BLE001 - any failure to verify is a refusal
+                    receiver.rejected += 1
+                    self.send_response(400)
+                    self.end_headers()
+                    return
+                receiver.ids.append(self.headers["webhook-id"])
+                receiver.bodies.append(parsed)
+                seen = len(receiver.ids)
+                if seen <= slow_first:
+                    time.sleep(delay)
+                self.send_response(fail_status if seen <= fail_first else 200)
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

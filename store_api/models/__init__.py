@@ -3,6 +3,7 @@
 from store_api.models.base import Base
 from store_api.models.buyers import Buyer, Cart, CartLine
 from store_api.models.catalogue import Factory, PriceTier, Product, ProductImage, ShelfSlot, Zone
+from store_api.models.forwards import DeliveryAttempt, Forward
 from store_api.models.messaging import OutboxMessage, PrintedLabel, PrintJob, ScanEvent
 from store_api.models.orders import FulfilmentGroup, Order, OrderLine, Payment
 from store_api.models.staff import AuditLogEntry, User
@@ -13,8 +14,10 @@ __all__ = [
     "Base",
     "Buyer",
     "Cart",
+    "DeliveryAttempt",
     "CartLine",
     "Factory",
+    "Forward",
     "FulfilmentGroup",
     "Order",
     "OrderLine",

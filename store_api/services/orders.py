@@ -23,12 +23,11 @@ from store_api.models import (
 from store_api.models.base import utcnow
 from store_api.models.orders import PAYMENT_METHODS
 from store_api.names import ORDER_STATUS_NAMES
-from store_api.services import events, inventory
+from store_api.services import events, forwarding, inventory
 from store_api.state import AppState
-from store_api.worker import PERIODIC, enqueue
+from store_api.worker import PERIODIC
 
 CENTRE_KINDS = ("pickup", "local_delivery")
-FORWARD_TOPIC = "forward.requested"
 
 
 def load_order(session: Session, number: str, *, lock: bool = False) -> Order | None:
@@ -108,8 +107,7 @@ def pay(db: Database, number: str, *, method, reference, user_id: int) -> None:
         for group in order.groups:
             if group.kind == "factory_shipment":
                 group.status = "forward_queued"
-                enqueue(session, FORWARD_TOPIC, {"order": order.number, "group": group.id,
-                                                 "factory": group.factory_id})
+                forwarding.forward_group(session, group)
         printing.queue(session, "receipt", "counter", receipt(order, method, reference.strip()))
         events.order_changed(session, order)
 
@@ -184,6 +182,7 @@ def cancel(db: Database, number: str, *, actor: str) -> None:
             raise _bad_state(order)
         _move(session, order, ("awaiting_payment", "paid"), "cancelled", closed_at=utcnow())
         _release(session, order, order.groups, actor)
+        forwarding.cancel_forwards(session, [group.id for group in order.groups])
         events.order_changed(session, order)
 
 

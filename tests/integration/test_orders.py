@@ -9,6 +9,7 @@ from store_api.errors import DomainError, InsufficientStock
 from store_api.models import (
     Buyer,
     Factory,
+    Forward,
     Order,
     OrderLine,
     OutboxMessage,
@@ -152,7 +153,9 @@ def test_pay_pick_collect_sells_centre_stock_and_queues_forward_and_receipt(app,
         assert session.scalar(select(PrintJob.kind)) == "receipt"
         assert session.scalar(select(Payment.amount_fen)) == placed.total_fen
         topics = set(session.scalars(select(OutboxMessage.topic)))
-        assert "forward.requested" in topics
+        assert "forward.deliver" in topics
+        forward = session.scalar(select(Forward))
+        assert (forward.group_id, forward.state) == (shipment.id, "queued")
     orders.mark_picked(db, number, pickup.id)
     orders.collect(db, number, pickup.id)
     assert levels(db, shop) == {shop["centre"]: (0, 0), shop["factory"]: (100, 4)}

@@ -1,0 +1,118 @@
+"""Forwarding factory groups: a forward per group at payment, delivered by the worker as a
+signed webhook (Standard Webhooks) to the factory's URL, every attempt recorded."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import urllib3
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from store_api import webhooks
+from store_api.db import Database
+from store_api.models import DeliveryAttempt, Factory, Forward, FulfilmentGroup, Order
+from store_api.state import AppState
+from store_api.worker import WEBHOOK_STEPS, GiveUp, RetryLater, enqueue, handles
+
+TOPIC = "forward.deliver"
+RETRYABLE = {408, 429}
+_http = urllib3.PoolManager(retries=False)
+# 2 s to connect, 20 s for the whole delivery.
+TIMEOUT = urllib3.Timeout(connect=2.0, total=20.0)
+
+
+def forward_group(session: Session, group: FulfilmentGroup) -> Forward:
+    """Create a group's forward and its delivery message, in the caller's transaction."""
+    message = enqueue(session, TOPIC, {"group": group.id})
+    forward = Forward(group_id=group.id, factory_id=group.factory_id,
+                      message_id=message.message_id, state="queued")
+    session.add(forward)
+    return forward
+
+
+def cancel_forwards(session: Session, group_ids: list[int]) -> None:
+    """Stop forwards not yet sent; ask the factory to cancel those it already has."""
+    session.execute(update(Forward).where(Forward.group_id.in_(group_ids),
+                                          Forward.state.in_(("queued", "sending")))
+                    .values(state="cancelled"))
+    session.execute(update(Forward).where(Forward.group_id.in_(group_ids),
+                                          Forward.state.in_(("submitted", "accepted")))
+                    .values(state="cancel_requested"))
+
+
+def body(session: Session, forward: Forward) -> bytes:
+    """Return the JSON a factory receives for a forward: what to ship, where, by when."""
+    group = forward.group
+    order = session.get(Order, group.order_id)
+    data = {
+        "forward": forward.message_id,
+        "order": order.number,
+        "factory": forward.factory.code,
+        "dispatch_promise_hours": group.dispatch_promise_hours,
+        "ship_to": {"name": group.recipient_name, "phone": group.recipient_phone,
+                    "address": group.address},
+        "lines": [{"sku": line.product.sku, "name": line.product.name_zh,
+                   "quantity": line.quantity} for line in group.lines],
+    }
+    return json.dumps({"type": "forward.created", "data": data}, ensure_ascii=False,
+                      sort_keys=True).encode()
+
+
+def _record(db: Database, forward_id: int, status: int | None, started: float,
+            error: str | None) -> None:
+    with db.unit_of_work() as session:
+        session.add(DeliveryAttempt(forward_id=forward_id, status_code=status,
+                                    duration_ms=int((time.monotonic() - started) * 1000),
+                                    error=error))
+
+
+def _set_state(db: Database, forward_id: int, before: tuple[str, ...], after: str) -> None:
+    """Move a forward on only from an expected state; a late answer changes nothing."""
+    with db.unit_of_work() as session:
+        session.execute(update(Forward).where(Forward.id == forward_id,
+                                              Forward.state.in_(before)).values(state=after))
+
+
+@handles(TOPIC, schedule=WEBHOOK_STEPS)
+def deliver(message, app_state: AppState) -> None:
+    """Worker: POST a forward to its factory, signed; classify the answer for retries."""
+    db = app_state.db
+    with db.read_session() as session:
+        forward = session.scalar(select(Forward).where(Forward.message_id == message.message_id))
+        if forward is None or forward.state not in ("queued", "sending"):
+            return  # cancelled, or already answered: nothing to send
+        factory = forward.factory
+        if not factory.webhook_url:
+            return  # this factory works from the portal
+        url = factory.webhook_url
+        payload = body(session, forward)
+        secret = webhooks.unseal(factory.webhook_secret_encrypted,
+                                 app_state.app.config["SECRET_KEY"])
+        forward_id, factory_id = forward.id, factory.id
+    _set_state(db, forward_id, ("queued",), "sending")
+    headers = webhooks.headers([secret], message.message_id, int(time.time()), payload)
+    started = time.monotonic()
+    try:
+        response = _http.request("POST", url, body=payload, headers=headers, timeout=TIMEOUT,
+                                 redirect=False)
+    except urllib3.exceptions.HTTPError as exc:
+        _record(db, forward_id, None, started, f"{type(exc).__name__}: {exc}"[:500])
+        raise RetryLater(f"network error: {exc}") from None
+    status = response.status
+    _record(db, forward_id, status, started, None if 200 <= status < 300 else
+            response.data[:500].decode("utf-8", "replace"))
+    if 200 <= status < 300:
+        _set_state(db, forward_id, ("queued", "sending"), "submitted")
+    elif status == 410:
+        with db.unit_of_work() as session:
+            session.execute(update(Factory).where(Factory.id == factory_id)
+                            .values(webhook_url=None))
+        _set_state(db, forward_id, ("sending",), "queued")  # the portal shows it now
+        raise GiveUp("410: the factory removed its endpoint")
+    elif status in RETRYABLE or status >= 500:
+        after = response.headers.get("Retry-After", "")
+        raise RetryLater(f"HTTP {status}", after=float(after) if after.isdigit() else None)
+    else:
+        raise GiveUp(f"HTTP {status}")

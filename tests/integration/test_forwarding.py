@@ -1,0 +1,154 @@
+"""Forwards reach a real receiver, signed; survive a worker killed mid-delivery and an outage."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import select
+
+from store_api import webhooks
+from store_api.models import Buyer, DeliveryAttempt, Factory, Forward, OutboxMessage, User
+from store_api.models.base import utcnow
+from store_api.services import inventory, orders
+from store_api.services.checkout import Delivery, place_order
+from store_api.services.inventory import StockLine
+from store_api.state import state
+from store_api.worker import WEBHOOK_STEPS, Worker
+from tests.services import WebhookReceiver
+
+SHIP = Delivery(recipient_name="张三", recipient_phone="13900000000", ship_address="杭州市西湖区")
+
+
+@pytest.fixture
+def factory_order(app, db, make_product):
+    """Return a function that pays for a factory-only order after giving the factory a URL."""
+    secret = webhooks.new_secret()
+
+    def make(url: str) -> str:
+        with db.unit_of_work() as session:
+            product, _, factory_location = make_product(session, name_zh="大容量吸管保温杯")
+            inventory.receive(session, [StockLine(product.id, factory_location.id, 100)],
+                              actor="t")
+            factory = session.get(Factory, product.factory_id)
+            factory.webhook_url = url
+            factory.webhook_secret_encrypted = webhooks.seal(secret, app.config["SECRET_KEY"])
+            buyer = Buyer(phone=f"138{product.id:08d}", name="王", business_type="shop",
+                          member_level="standard")
+            staff = User(username=f"s{product.id}", display_name="s", role="staff",
+                         password_hash="x")
+            session.add_all([buyer, staff])
+            session.flush()
+            sku, buyer_id, staff_id = product.sku, buyer.id, staff.id
+        number = place_order(db, buyer_id=buyer_id, requested=[(sku, 24)], delivery=SHIP,
+                             idempotency_key=f"fwd-{sku}-key", settings=state(app).settings)
+        orders.pay(db, number, method="cash", reference="", user_id=staff_id)
+        return number
+
+    make.secret = secret
+    return make
+
+
+def forward(db) -> Forward:
+    with db.read_session() as session:
+        return session.scalar(select(Forward))
+
+
+def attempts(db) -> list[DeliveryAttempt]:
+    with db.read_session() as session:
+        return list(session.scalars(select(DeliveryAttempt).order_by(DeliveryAttempt.id)))
+
+
+def test_a_forward_reaches_the_factory_signed_and_ends_submitted(app, db, factory_order):
+    receiver = WebhookReceiver(factory_order.secret)
+    try:
+        number = factory_order(receiver.url)
+        while Worker(state(app)).run_once():
+            pass
+    finally:
+        receiver.stop()
+    sent = forward(db)
+    assert receiver.ids == [sent.message_id] and receiver.rejected == 0
+    data = receiver.bodies[0]["data"]
+    assert data["order"] == number and data["lines"][0]["quantity"] == 24
+    assert data["ship_to"]["address"] == "杭州市西湖区"
+    assert sent.state == "submitted"
+    assert [(a.status_code, a.error) for a in attempts(db)] == [(200, None)]
+
+
+def test_an_outage_is_retried_on_the_schedule_until_delivered(app, db, factory_order):
+    receiver = WebhookReceiver(factory_order.secret, fail_first=3, fail_status=503)
+    try:
+        factory_order(receiver.url)
+        delays = []
+        for _ in range(4):
+            Worker(state(app)).run_once()
+            with db.unit_of_work() as session:
+                message = session.scalar(select(OutboxMessage).where(
+                    OutboxMessage.topic == "forward.deliver"))
+                if message.status == "pending":
+                    # The delay the worker chose, then the clock moved past it.
+                    delays.append((message.available_at.replace(tzinfo=None)
+                                   - utcnow().replace(tzinfo=None)).total_seconds())
+                    message.available_at = utcnow()
+    finally:
+        receiver.stop()
+    assert [a.status_code for a in attempts(db)] == [503, 503, 503, 200]
+    for delay, step in zip(delays, WEBHOOK_STEPS[:3], strict=True):
+        assert step * 0.85 <= delay <= step * 1.1
+    assert len(set(receiver.ids)) == 1 and len(receiver.ids) == 4
+    assert forward(db).state == "submitted"
+
+
+@pytest.mark.parametrize("status, state_after, message_status", [
+    (410, "queued", "dead"), (400, "sending", "dead"), (429, "sending", "pending")])
+def test_answers_that_are_final_or_retryable(app, db, factory_order, status, state_after,
+                                             message_status):
+    receiver = WebhookReceiver(factory_order.secret, fail_first=1, fail_status=status)
+    try:
+        factory_order(receiver.url)
+        Worker(state(app)).run_once()
+    finally:
+        receiver.stop()
+    assert forward(db).state == state_after
+    with db.read_session() as session:
+        assert session.scalar(select(OutboxMessage.status).where(
+            OutboxMessage.topic == "forward.deliver")) == message_status
+        url = session.scalar(select(Factory.webhook_url).where(Factory.webhook_url.is_not(None)))
+    assert (url is None) == (status == 410)  # 410 turns the endpoint off
+
+
+def test_a_worker_killed_mid_delivery_leaves_it_sent_again_under_the_same_id(
+    app, db, factory_order, database_url, tmp_path
+):
+    receiver = WebhookReceiver(factory_order.secret, slow_first=1, delay=5.0)
+    env = {**os.environ, "XUANPIN_DATABASE_URL": database_url,
+           "XUANPIN_PATHS_VAR_DIR": str(tmp_path / "var"), "XUANPIN_WORKER_LEASE_SECONDS": "3",
+           "XUANPIN_WORKER_POLL_INTERVAL_S": "0.2", "XUANPIN_LOG_LEVEL": "WARNING"}
+    # The worker signs with the app's secret key; both processes must share it.
+    env["XUANPIN_SERVER_SECRET_KEY"] = app.config["SECRET_KEY"]
+    try:
+        factory_order(receiver.url)
+        worker = subprocess.Popen([sys.executable, "-m", "store_api.cli", "worker"], env=env)
+        deadline = time.monotonic() + 30
+        while not receiver.ids and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert receiver.ids, "the first delivery never arrived"
+        worker.send_signal(signal.SIGKILL)  # received by the factory, answer not yet recorded
+        worker.wait(10)
+        assert attempts(db) == [] and forward(db).state == "sending"
+        again = subprocess.Popen([sys.executable, "-m", "store_api.cli", "worker"], env=env)
+        try:
+            deadline = time.monotonic() + 30
+            while forward(db).state != "submitted" and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            again.terminate()
+            again.wait(10)
+    finally:
+        receiver.stop()
+    sent = forward(db)
+    assert sent.state == "submitted"
+    assert receiver.ids == [sent.message_id, sent.message_id]  # the same id, never another
