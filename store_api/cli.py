@@ -6,6 +6,7 @@ import signal
 import sys
 import threading
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -239,12 +240,15 @@ def factories() -> None:
 @main.command("factory-webhook")
 @click.argument("code")
 @click.argument("url")
-def factory_webhook(code: str, url: str) -> None:
+@click.option("--keep-old-hours", default=24, type=click.IntRange(0, 720), show_default=True,
+              help="Hours the old secret keeps signing too, while the factory switches.")
+def factory_webhook(code: str, url: str, keep_old_hours: int) -> None:
     """Set a factory's webhook URL and print its new signing secret, once."""
     from urllib.parse import urlsplit
 
     from store_api import webhooks
     from store_api.models import Factory
+    from store_api.models.base import utcnow
     from store_api.state import state
 
     parts = urlsplit(url)
@@ -257,6 +261,9 @@ def factory_webhook(code: str, url: str) -> None:
         if factory is None:
             raise click.ClickException(f"unknown factory {code}")
         factory.webhook_url = url
+        if factory.webhook_secret_encrypted and keep_old_hours:
+            factory.webhook_previous_secret_encrypted = factory.webhook_secret_encrypted
+            factory.webhook_previous_until = utcnow() + timedelta(hours=keep_old_hours)
         factory.webhook_secret_encrypted = webhooks.seal(secret, app.config["SECRET_KEY"])
     click.echo(f"webhook of {code} set to {url}")
     click.echo(f"signing secret (shown once; give it to the factory): {secret}")

@@ -9,7 +9,7 @@ from store_api.api import operation, schemas
 from store_api.api.buyer_api import order_body
 from store_api.auth import authenticate
 from store_api.errors import DomainError
-from store_api.services import buyers, orders
+from store_api.services import buyers, forwarding, orders
 from store_api.state import state
 
 
@@ -65,4 +65,12 @@ def set_membership(phone: str, payload: schemas.MembershipIn):
     buyers.set_membership(state().db, phone, member_level=payload.member_level,
                           on_account=payload.on_account,
                           member_levels=state().settings["catalogue.member_levels"])
+    return {"ok": True}
+
+
+@operation("/forwards/<int:forward>/replay", "POST",
+           summary="Send a forward whose delivery gave up again", tag="staff",
+           response=schemas.OkOut, staff=True)
+def replay_forward(forward: int):
+    forwarding.replay(state().db, forward)
     return {"ok": True}

@@ -46,6 +46,9 @@ class Factory(Base):
     mixed_batch_min_fen: Mapped[int] = mapped_column(Integer, default=0)
     webhook_url: Mapped[str | None] = mapped_column(String(500))
     webhook_secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    # During a rotation the old secret signs too, until webhook_previous_until.
+    webhook_previous_secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    webhook_previous_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     api_token_hash: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = created_at_column()
 

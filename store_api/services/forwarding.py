@@ -5,14 +5,25 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC
 
 import urllib3
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from store_api import webhooks
 from store_api.db import Database
-from store_api.models import DeliveryAttempt, Factory, Forward, FulfilmentGroup, Order
+from store_api.errors import DomainError, NotFound
+from store_api.models import (
+    DeliveryAttempt,
+    Factory,
+    Forward,
+    FulfilmentGroup,
+    Order,
+    OutboxMessage,
+)
+from store_api.models.base import utcnow
 from store_api.state import AppState
 from store_api.worker import WEBHOOK_STEPS, GiveUp, RetryLater, enqueue, handles
 
@@ -30,6 +41,35 @@ def forward_group(session: Session, group: FulfilmentGroup) -> Forward:
                       message_id=message.message_id, state="queued")
     session.add(forward)
     return forward
+
+
+def signing_secrets(factory: Factory, app_secret: str) -> list[str]:
+    """Return the secrets that sign a factory's deliveries: the new one, and the old one while a
+    rotation lasts."""
+    found = [webhooks.unseal(factory.webhook_secret_encrypted, app_secret)]
+    until = factory.webhook_previous_until
+    if factory.webhook_previous_secret_encrypted and until is not None and (
+        (until if until.tzinfo else until.replace(tzinfo=UTC)) > utcnow()
+    ):
+        found.append(webhooks.unseal(factory.webhook_previous_secret_encrypted, app_secret))
+    return found
+
+
+def replay(db: Database, forward_id: int) -> None:
+    """Send a dead forward again, under its own id, on a fresh schedule (staff only)."""
+    with db.unit_of_work() as session:
+        forward = session.get(Forward, forward_id)
+        if forward is None:
+            raise NotFound(_l("There is no such forward."), field="forward")
+        result = session.execute(
+            update(OutboxMessage).where(OutboxMessage.message_id == forward.message_id,
+                                        OutboxMessage.status == "dead")
+            .values(status="pending", attempts=0, available_at=utcnow(), processed_at=None))
+        if result.rowcount != 1:
+            raise DomainError(_l("Only a forward whose delivery gave up can be sent again."),
+                              code="invalid_state", status=409)
+        forward.state = "queued" if forward.state == "sending" else forward.state
+        session.info["outbox_written"] = True
 
 
 def cancel_forwards(session: Session, group_ids: list[int]) -> None:
@@ -88,11 +128,10 @@ def deliver(message, app_state: AppState) -> None:
             return  # this factory works from the portal
         url = factory.webhook_url
         payload = body(session, forward)
-        secret = webhooks.unseal(factory.webhook_secret_encrypted,
-                                 app_state.app.config["SECRET_KEY"])
+        signing = signing_secrets(factory, app_state.app.config["SECRET_KEY"])
         forward_id, factory_id = forward.id, factory.id
     _set_state(db, forward_id, ("queued",), "sending")
-    headers = webhooks.headers([secret], message.message_id, int(time.time()), payload)
+    headers = webhooks.headers(signing, message.message_id, int(time.time()), payload)
     started = time.monotonic()
     try:
         response = _http.request("POST", url, body=payload, headers=headers, timeout=TIMEOUT,

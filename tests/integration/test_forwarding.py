@@ -5,11 +5,13 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from store_api import webhooks
+from store_api.errors import DomainError
 from store_api.models import Buyer, DeliveryAttempt, Factory, Forward, OutboxMessage, User
 from store_api.models.base import utcnow
 from store_api.services import inventory, orders
@@ -152,3 +154,37 @@ def test_a_worker_killed_mid_delivery_leaves_it_sent_again_under_the_same_id(
     sent = forward(db)
     assert sent.state == "submitted"
     assert receiver.ids == [sent.message_id, sent.message_id]  # the same id, never another
+
+
+def test_during_a_rotation_both_secrets_sign(app, db, factory_order):
+    receiver = WebhookReceiver(factory_order.secret)  # the factory still knows the old secret
+    try:
+        factory_order(receiver.url)
+        new = webhooks.new_secret()
+        with db.unit_of_work() as session:
+            factory = session.scalar(select(Factory).where(Factory.webhook_url.is_not(None)))
+            factory.webhook_previous_secret_encrypted = factory.webhook_secret_encrypted
+            factory.webhook_previous_until = utcnow() + timedelta(hours=1)
+            factory.webhook_secret_encrypted = webhooks.seal(new, app.config["SECRET_KEY"])
+        Worker(state(app)).run_once()
+    finally:
+        receiver.stop()
+    assert receiver.rejected == 0 and len(receiver.ids) == 1
+    assert forward(db).state == "submitted"
+
+
+def test_staff_replay_a_dead_forward_under_its_own_id(app, db, factory_order):
+    from store_api.services.forwarding import replay
+
+    receiver = WebhookReceiver(factory_order.secret, fail_first=1, fail_status=400)
+    try:
+        factory_order(receiver.url)
+        Worker(state(app)).run_once()  # 400: dead at once
+        replay(db, forward(db).id)
+        with pytest.raises(DomainError, match="gave up"):
+            replay(db, forward(db).id)  # pending again, no longer dead: refused
+        Worker(state(app)).run_once()
+    finally:
+        receiver.stop()
+    sent = forward(db)
+    assert sent.state == "submitted" and receiver.ids == [sent.message_id] * 2

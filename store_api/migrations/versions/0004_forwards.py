@@ -16,6 +16,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('factories', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('webhook_previous_secret_encrypted', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('webhook_previous_until', sa.DateTime(timezone=True), nullable=True))
     op.create_table('forwards',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=False),
@@ -51,6 +54,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('factories', schema=None) as batch_op:
+        batch_op.drop_column('webhook_previous_until')
+        batch_op.drop_column('webhook_previous_secret_encrypted')
     with op.batch_alter_table('delivery_attempts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_delivery_attempts_forward_id'))
 
