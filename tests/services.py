@@ -164,6 +164,7 @@ class ListeningPrinter:
     def __init__(self, port: int | None = None):
         self.port = port or free_port()
         self.received: list[bytes] = []
+        self.connections = 0
         self._server = socket.create_server(("127.0.0.1", self.port))
         self._server.settimeout(0.2)
         self._stop = threading.Event()
@@ -176,6 +177,7 @@ class ListeningPrinter:
                 connection, _ = self._server.accept()
             except TimeoutError:
                 continue
+            self.connections += 1
             chunks = []
             with connection:
                 connection.settimeout(5)
