@@ -6,12 +6,12 @@ change that causes it, and the worker tries it again with backoff until the prin
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from escpos.printer import Network, Serial, Usb
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,11 +59,7 @@ def reprint(db: Database, job_id: int) -> None:
 
 
 def _local_time(iso: str) -> str:
-    moment = datetime.fromisoformat(iso)
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    from flask_babel import format_datetime
-
-    return format_datetime(moment, "yyyy-MM-dd HH:mm")
+    return format_datetime(datetime.fromisoformat(iso), "yyyy-MM-dd HH:mm")
 
 
 def receipt_from(payload: dict, app_state: AppState) -> Receipt:

@@ -14,7 +14,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -54,11 +54,6 @@ class GiveUp(Exception):
 
 def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without their zone; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def handles(topic: str, schedule: tuple[int, ...] | None = None
@@ -176,7 +171,7 @@ class Worker:
         # is nearly over is handed back, so no other worker can take it while it is being sent.
         margin = timedelta(seconds=self.lease_seconds / 3)
         for index, message in enumerate(messages):
-            if utcnow() > _aware(message.leased_until) - margin:
+            if utcnow() > message.leased_until - margin:
                 self._hand_back(messages[index:])
                 return index
             try:

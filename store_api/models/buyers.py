@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from store_api.models.base import Base, created_at_column, utcnow
+from store_api.models.base import Base, UtcDateTime, created_at_column, utcnow
 
 
 class Buyer(Base):
@@ -31,7 +31,7 @@ class Cart(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     buyer_id: Mapped[int | None] = mapped_column(ForeignKey("buyers.id"))
     created_at: Mapped[datetime] = created_at_column()
-    touched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    touched_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     lines: Mapped[list[CartLine]] = relationship(
         back_populates="cart", cascade="all, delete-orphan"

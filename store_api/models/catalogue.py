@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from store_api.models.base import Base, created_at_column, utcnow
+from store_api.models.base import Base, UtcDateTime, created_at_column, utcnow
 
 FULFILMENT_MODES = ("ships_itself", "stocks_centre")
 
@@ -48,7 +47,7 @@ class Factory(Base):
     webhook_secret_encrypted: Mapped[str | None] = mapped_column(Text)
     # During a rotation the old secret signs too, until webhook_previous_until.
     webhook_previous_secret_encrypted: Mapped[str | None] = mapped_column(Text)
-    webhook_previous_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    webhook_previous_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     api_token_hash: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = created_at_column()
 
@@ -93,7 +92,7 @@ class Product(Base):
     suits_business_types: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UtcDateTime(), default=utcnow, onupdate=utcnow
     )
 
     factory: Mapped[Factory] = relationship(back_populates="products")

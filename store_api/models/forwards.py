@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from store_api.models.base import Base, created_at_column, utcnow
+from store_api.models.base import Base, UtcDateTime, created_at_column, utcnow
 from store_api.models.catalogue import Factory
 from store_api.models.orders import FulfilmentGroup
 
@@ -30,7 +30,7 @@ class Forward(Base):
     state: Mapped[str] = mapped_column(String(20), default="queued")
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow,
                                                  onupdate=utcnow)
 
     group: Mapped[FulfilmentGroup] = relationship()

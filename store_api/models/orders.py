@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from store_api.models.base import Base, created_at_column
+from store_api.models.base import Base, UtcDateTime, created_at_column
 from store_api.models.catalogue import Factory, Product
 from store_api.models.stock import StockLocation
 
@@ -35,9 +35,9 @@ class Order(Base):
     buyer_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     total_fen: Mapped[int] = mapped_column(Integer)
-    hold_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    hold_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = created_at_column()
 
     lines: Mapped[list[OrderLine]] = relationship(back_populates="order", order_by="OrderLine.id")

@@ -43,7 +43,7 @@ def _text(value, field: str, *, required: bool, limit: int) -> str:
 
 def identify(db: Database, *, phone, name, company, business_type,
              business_types: list[str], base_level: str) -> int:
-    """Create the buyer of a phone number, or update their details; return the buyer's id."""
+    """Return the id of a phone number's buyer, created with these details if new."""
     phone = normalise_phone(phone)
     name = _text(name, "name", required=True, limit=100)
     company = _text(company, "company", required=False, limit=200)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -61,14 +61,13 @@ def find_product(session: Session, sku, field_name: str = "sku", *,
     return product
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without their zone; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _idle_too_long(touched_at: datetime, idle_minutes: int) -> bool:
+    return touched_at + timedelta(minutes=idle_minutes) < utcnow()
 
 
 def is_expired(cart: Cart, idle_minutes: int) -> bool:
     """Tell whether a cart has been left alone longer than the idle time."""
-    return _aware(cart.touched_at) + timedelta(minutes=idle_minutes) < utcnow()
+    return _idle_too_long(cart.touched_at, idle_minutes)
 
 
 def _open_cart(session: Session, token: str | None, idle_minutes: int) -> Cart:
@@ -161,13 +160,6 @@ class CartView:
     def total_fen(self) -> int:
         return sum(line.total_fen for line in self.lines)
 
-    @property
-    def units(self) -> int:
-        return sum(line.quantity for line in self.lines)
-
-    def quantity_of(self, product_id: int) -> int:
-        """Return how many of a product the cart holds."""
-        return next((line.quantity for line in self.lines if line.product.id == product_id), 0)
 
 
 def priced_lines(products_and_quantities, level: str, base_level: str) -> list[LineView]:
@@ -207,7 +199,7 @@ def view(session: Session, token: str | None, *, level: str, base_level: str,
             select(Product)
             .where(Product.id.in_([line.product_id for line in cart.lines]))
             .options(selectinload(Product.price_tiers), selectinload(Product.factory),
-                     selectinload(Product.images))
+                     selectinload(Product.slot))
         )
     }
     lines = priced_lines(
@@ -227,7 +219,7 @@ def quantity_in_cart(session: Session, token: str | None, product_id: int,
         select(CartLine.quantity, Cart.touched_at).join(Cart)
         .where(Cart.token == token, CartLine.product_id == product_id)
     ).first()
-    if row is None or _aware(row.touched_at) + timedelta(minutes=idle_minutes) < utcnow():
+    if row is None or _idle_too_long(row.touched_at, idle_minutes):
         return 0
     return row.quantity
 

@@ -232,13 +232,18 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
                                                     quantity))
     inventory.reserve(session, reservations, actor=f"buyer:{buyer.id}", order_id=order.id)
     if cart_token:
-        cart = session.scalar(select(Cart).where(Cart.token == cart_token))
-        if cart is not None:
-            ordered = [line.product.id for line in lines]
-            session.execute(delete(CartLine).where(CartLine.cart_id == cart.id,
-                                                   CartLine.product_id.in_(ordered)))
+        # Only what was ordered leaves the cart: a line added meanwhile in another tab stays.
+        cart = select(Cart.id).where(Cart.token == cart_token).scalar_subquery()
+        ordered = [line.product.id for line in lines]
+        session.execute(delete(CartLine).where(CartLine.cart_id == cart,
+                                               CartLine.product_id.in_(ordered)))
     events.order_changed(session, order, [line.product for line in lines])
     return order.number
+
+
+def _buyer_required() -> DomainError:
+    return DomainError(_l("Tell us who you are before ordering."), code="buyer_required",
+                       field="buyer", status=401)
 
 
 def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
@@ -249,8 +254,7 @@ def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
         raise DomainError(_l("Send an Idempotency-Key of 8 to 64 characters."),
                           code="idempotency_key_required", field="Idempotency-Key")
     if buyer_id is None:
-        raise DomainError(_l("Tell us who you are before ordering."), code="buyer_required",
-                          field="buyer", status=401)
+        raise _buyer_required()
     request_hash = _request_hash(buyer_id, requested, delivery, cart_token)
     base_level = settings["catalogue.member_levels"][0]
     for attempt in range(1, ATTEMPTS + 1):
@@ -261,8 +265,7 @@ def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
                     return number
                 buyer = session.get(Buyer, buyer_id)
                 if buyer is None:
-                    raise DomainError(_l("Tell us who you are before ordering."),
-                                      code="buyer_required", field="buyer", status=401)
+                    raise _buyer_required()
                 lines = _lines_from(session, requested, buyer, base_level)
                 return _write(session, buyer, idempotency_key, request_hash, lines, delivery,
                               settings, cart_token)

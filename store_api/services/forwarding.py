@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC
 
 import urllib3
 from flask_babel import lazy_gettext as _l
@@ -48,9 +47,7 @@ def signing_secrets(factory: Factory, app_secret: str) -> list[str]:
     rotation lasts."""
     found = [webhooks.unseal(factory.webhook_secret_encrypted, app_secret)]
     until = factory.webhook_previous_until
-    if factory.webhook_previous_secret_encrypted and until is not None and (
-        (until if until.tzinfo else until.replace(tzinfo=UTC)) > utcnow()
-    ):
+    if factory.webhook_previous_secret_encrypted and until is not None and until > utcnow():
         found.append(webhooks.unseal(factory.webhook_previous_secret_encrypted, app_secret))
     return found
 

@@ -29,6 +29,20 @@ def templates() -> dict[str, Template]:
     return load_templates(config_dir() / "labels.toml")
 
 
+def template_named(name: str) -> Template:
+    """Return a template by name, or raise naming the template field."""
+    template = templates().get(name)
+    if template is None:
+        raise DomainError(_l("There is no label template %(name)s."), code="unknown_template",
+                          field="template", name=name[:40])
+    return template
+
+
+def _nothing_chosen() -> DomainError:
+    return DomainError(_l("Choose which slots to print."), code="no_selection",
+                       field="selection")
+
+
 def _slots(session: Session):
     return (select(ShelfSlot)
             .where(ShelfSlot.status == "active", ShelfSlot.product_id.is_not(None))
@@ -66,8 +80,7 @@ def select_slots(session: Session, *, everything: bool = False, zone: str | None
         changed = {entry.slot.id for entry in stale_labels(session, base_level)}
         slots = [slot for slot in slots if slot.id in changed]
     if not (everything or zone or codes or stale):
-        raise DomainError(_l("Choose which slots to print."), code="no_selection",
-                          field="selection")
+        raise _nothing_chosen()
     return slots
 
 
@@ -135,10 +148,7 @@ def print_labels(db: Database, slot_ids: list[int], *, template_name: str, base_
                  base_level: str, font_path: Path, skip: int = 0, copies: int = 1,
                  progress: Callable[[int], None] | None = None) -> bytes:
     """Render the slots' labels to PDF and record what each showed; return the PDF."""
-    template = templates().get(template_name)
-    if template is None:
-        raise DomainError(_l("There is no label template %(name)s."), code="unknown_template",
-                          field="template", name=template_name)
+    template = template_named(template_name)
     _check_layout(template, skip, copies)
     today = date.today()
     # Read, render, then record: no write lock is held while the PDF is drawn.
@@ -160,13 +170,9 @@ RENDER_TOPIC = "labels.render"
 def queue_pdf(db: Database, slot_ids: list[int], *, template_name: str, skip: int,
               copies: int) -> int:
     """Queue a label sheet PDF to be rendered by the worker; return the job's id."""
-    template = templates().get(template_name)
-    if template is None:
-        raise DomainError(_l("There is no label template %(name)s."), code="unknown_template",
-                          field="template", name=template_name)
+    template = template_named(template_name)
     if not slot_ids:
-        raise DomainError(_l("Choose which slots to print."), code="no_selection",
-                          field="selection")
+        raise _nothing_chosen()
     _check_layout(template, skip, copies)
     from store_api.worker import enqueue
 

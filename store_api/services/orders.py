@@ -47,7 +47,6 @@ def load_order(session: Session, number: str, *, lock: bool = False) -> Order | 
             selectinload(Order.groups).selectinload(FulfilmentGroup.lines)
             .selectinload(OrderLine.product).selectinload(Product.images),
             selectinload(Order.groups).selectinload(FulfilmentGroup.factory),
-            selectinload(Order.payments),
         )
     )
 

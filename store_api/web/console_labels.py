@@ -121,12 +121,9 @@ def _int(value: str | None, default: int) -> int:
 def preview():
     """Show one slot's label on the chosen template as a picture."""
     settings, base_level = _settings()
-    template = labels.templates().get(request.args.get("template", ""))
+    template = labels.template_named(request.args.get("template", ""))
     slots = labels.select_slots(db_session(), codes=[request.args.get("slot", "")[:16]],
                                 base_level=base_level)
-    if template is None:
-        raise DomainError(_l("There is no label template %(name)s."), code="unknown_template",
-                          field="template", name=request.args.get("template", "")[:40])
     data = labels.label_data(slots[0], settings["server.public_base_url"], base_level,
                              date.today())
     single = replace(template, page_width=template.label_width,

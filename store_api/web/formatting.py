@@ -1,6 +1,6 @@
 """Template helpers shared by every page."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Flask
 from flask_babel import format_datetime, get_locale
@@ -27,11 +27,7 @@ def yuan(fen: int | None) -> str:
 
 def localtime(moment: datetime | None) -> str:
     """Format a stored UTC time as the centre's local hour and minute."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return format_datetime(moment, "HH:mm")
+    return format_datetime(moment, "HH:mm") if moment is not None else ""
 
 
 def localised(obj, field: str) -> str:
