@@ -133,3 +133,21 @@ def staff_client(app, username: str = "staffer"):
                                                 "password": "staff-pass-01"}).status_code == 200
     page = client.get("/console/labels").get_data(as_text=True)
     return client, page.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+@pytest.fixture
+def worker_clock(monkeypatch):
+    """Hold the worker's clock still and its jitter at nought, so retry delays are exact.
+
+    Returns the instant the worker sees; tests move it by setting `worker_clock.now`.
+    """
+    from datetime import UTC, datetime
+
+    import store_api.worker as worker
+
+    class Clock:
+        now = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
+
+    monkeypatch.setattr(worker, "utcnow", lambda: Clock.now)
+    monkeypatch.setattr(worker.random, "uniform", lambda low, high: 0.0)
+    return Clock

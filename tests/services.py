@@ -54,11 +54,11 @@ def wait_for_port(port: int, timeout: float = 20.0) -> None:
 class RedisServer:
     """A throwaway redis-server without persistence."""
 
-    def __init__(self):
+    def __init__(self, port: int | None = None):
         binary = shutil.which("redis-server")
         if binary is None:
             unavailable("redis-server is not installed (Debian package redis-server)")
-        self.port = free_port()
+        self.port = port or free_port()
         self.process = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no"],
@@ -68,8 +68,9 @@ class RedisServer:
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
 
 
 class PostgresServer:
@@ -101,7 +102,6 @@ class PostgresServer:
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
         )
         self.data = data
-        self.admin_url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, tool: str, *args: str) -> None:
         subprocess.run([*self.run_as, str(self.bin / tool), *args], check=True,

@@ -15,19 +15,19 @@ from store_api.models import (
     PriceTier,
     ScanEvent,
     StockLedgerEntry,
-    User,
 )
 from store_api.models.base import utcnow
 from store_api.services import inventory
 from store_api.services.inventory import StockLine
 from store_api.state import state
+from tests.conftest import staff_client
 
 SHIP = {"recipient_name": "张三", "recipient_phone": "13900000000", "ship_address": "杭州市西湖区"}
 
 
 @pytest.fixture
 def shop(sqlite_app, make_product):
-    """A cup (MOQ 12, case 6; 20 in the centre, 100 at the factory), and a staff login."""
+    """A cup: MOQ 12, case 6; 20 in the centre, 100 at the factory."""
     db = state(sqlite_app).db
     with db.unit_of_work() as session:
         cup, centre, factory = make_product(session, moq=12, case_pack=6,
@@ -36,9 +36,6 @@ def shop(sqlite_app, make_product):
                                          unit_price_fen=950))
         inventory.receive(session, [StockLine(cup.id, centre.id, 20),
                                     StockLine(cup.id, factory.id, 100)], actor="t")
-        staff = User(username="counter", display_name="收银", role="staff")
-        staff.set_password("counter-pass-1")
-        session.add(staff)
         return {"sku": cup.sku, "code": cup.slot.code}
 
 
@@ -54,11 +51,7 @@ def buyer(sqlite_app, shop):
 
 @pytest.fixture
 def staff(sqlite_app, shop):
-    client = sqlite_app.test_client()
-    response = client.post("/api/v1/session", json={"username": "counter",
-                                                    "password": "counter-pass-1"})
-    assert response.status_code == 200
-    return client
+    return staff_client(sqlite_app, "counter")[0]
 
 
 def written(app) -> dict:
@@ -270,7 +263,7 @@ def test_cancel_at_the_counter_puts_stock_back(sqlite_app, shop, buyer, staff):
     assert stock == {"centre": 20, "factory": 100}
 
 
-def test_sign_in_refuses_wrong_passwords(sqlite_app, shop):
+def test_sign_in_refuses_wrong_passwords(sqlite_app, staff):
     response = sqlite_app.test_client().post("/api/v1/session",
                                              json={"username": "counter", "password": "nope"})
     assert (response.status_code, response.json["error"]["code"]) == (401, "bad_credentials")

@@ -28,7 +28,7 @@ def test_redis_broker_delivers_between_separate_clients(redis_server):
     assert deliver(publisher, subscriber) == {"status": "paid"}
 
 
-def test_redis_broker_fails_loudly_when_redis_is_gone(redis_server):
+def test_redis_broker_fails_loudly_when_redis_is_gone():
     from tests.services import free_port
 
     broker = RedisBroker(redis.Redis.from_url(f"redis://127.0.0.1:{free_port()}/0",

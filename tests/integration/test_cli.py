@@ -17,7 +17,7 @@ def runner(tmp_path, monkeypatch):
     return runner
 
 
-def test_create_user_hashes_the_password(runner, tmp_path):
+def test_create_user_hashes_the_password(runner):
     result = runner.invoke(main, ["create-user", "lily", "--role", "manager"],
                            input="correct horse 1\ncorrect horse 1\n")
     assert result.exit_code == 0, result.output

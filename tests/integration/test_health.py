@@ -39,10 +39,15 @@ def test_readyz_follows_redis_down_and_up(make_app, redis_server):
     assert response.json["checks"]["redis"]["ok"] is False
 
 
-def test_readyz_recovers_when_redis_returns(make_app, redis_server):
+def test_readyz_recovers_when_redis_returns(make_app):
     server = RedisServer()
-    app = make_app(**{"redis.url": server.url})
-    client = app.test_client()
-    assert client.get("/readyz").status_code == 200
-    server.stop()
-    assert client.get("/readyz").status_code == 503
+    try:
+        app = make_app(**{"redis.url": server.url})
+        client = app.test_client()
+        assert client.get("/readyz").status_code == 200
+        server.stop()
+        assert client.get("/readyz").status_code == 503
+        server = RedisServer(port=server.port)
+        assert client.get("/readyz").status_code == 200
+    finally:
+        server.stop()

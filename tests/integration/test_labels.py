@@ -147,7 +147,7 @@ def overlaps(a, b) -> bool:
 def test_a_price_change_makes_exactly_its_labels_stale_and_a_reprint_clears_them(tools,
                                                                                   sqlite_app):
     load(sqlite_app)
-    db, settings = state(sqlite_app).db, state(sqlite_app).settings
+    db = state(sqlite_app).db
 
     def print_them(stale=False, everything=False):
         with db.read_session() as session:
@@ -174,7 +174,6 @@ def test_a_price_change_makes_exactly_its_labels_stale_and_a_reprint_clears_them
     assert len(print_them(stale=True)) == 1
     with db.read_session() as session:
         assert labels.stale_labels(session, "standard") == []
-    assert settings["labels.font_path"] == str(FONT_PATH)
 
 
 def test_labels_command(tools, tmp_path, monkeypatch):

@@ -143,7 +143,7 @@ def test_messages_whose_lease_ran_low_are_handed_back_untried(make_app):
     assert handled == [0]
 
 
-def test_a_topic_schedule_a_retry_after_and_giving_up(make_app):
+def test_a_topic_schedule_a_retry_after_and_giving_up(make_app, worker_clock):
     from store_api.worker import SCHEDULES, GiveUp, RetryLater
 
     app = make_app()
@@ -160,17 +160,15 @@ def test_a_topic_schedule_a_retry_after_and_giving_up(make_app):
         with db.unit_of_work() as session:
             for kind in outcomes:
                 enqueue(session, "test.hook", {"kind": kind})
-        started = utcnow()
+        worker_clock.now = utcnow()  # messages made now are due
         Worker(state(app)).run_once()
         found = by_kind(db)
-        wait = {k: (m.available_at.replace(tzinfo=None) - started.replace(tzinfo=None))
-                .total_seconds() for k, m in found.items()}
+        wait = {k: (m.available_at - worker_clock.now).total_seconds() for k, m in found.items()}
         assert found["never"].status == "dead" and "410 gone" in found["never"].last_error
-        assert 119 <= wait["later"] <= 121  # Retry-After wins over the schedule
-        assert 4.4 <= wait["flaky"] <= 5.6  # 5 s, give or take the jitter
-        for _ in range(2):  # two more failures spend the (5, 300) schedule
-            with db.unit_of_work() as session:
-                session.execute(update(OutboxMessage).values(available_at=utcnow()))
+        assert wait["later"] == 120  # Retry-After wins over the schedule
+        assert wait["flaky"] == 5  # the schedule's first step (jitter held at nought)
+        for step in (5, 300):  # two more failures spend the (5, 300) schedule
+            worker_clock.now += timedelta(seconds=max(step, 120))
             Worker(state(app)).run_once()
         assert {kind: m.status for kind, m in by_kind(db).items()} == {
             "later": "dead", "never": "dead", "flaky": "dead"}
