@@ -33,7 +33,28 @@ GROUP_STATUS_NAMES = {
     "picked": _l("Ready for pick-up"),
     "collected": _l("Collected"),
     "forward_queued": _l("Sent to the factory"),
+    "shipped": _l("Shipped"),
+    "delivered": _l("Delivered"),
     "cancelled": _l("Cancelled"),
+}
+FORWARD_STATE_NAMES = {
+    "queued": _l("waiting to be sent"),
+    "sending": _l("being sent"),
+    "submitted": _l("received by the factory"),
+    "accepted": _l("accepted by the factory"),
+    "rejected": _l("rejected by the factory"),
+    "shipped": _l("shipped"),
+    "delivered": _l("delivered"),
+    "cancel_requested": _l("cancellation requested"),
+    "cancelled": _l("cancelled"),
+}
+FORWARD_REASON_NAMES = {
+    "out_of_stock": _l("out of stock"),
+    "bad_address": _l("bad address"),
+    "other": _l("other reason"),
+    "rerouted": _l("sent from the centre's stock instead"),
+    "cancelled": _l("cancelled by the centre"),
+    "order_cancelled": _l("the order was cancelled"),
 }
 PAYMENT_METHOD_NAMES = {
     "cash": _l("Cash"),

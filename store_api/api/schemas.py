@@ -177,6 +177,17 @@ class OrderLineOut(BaseModel):
     unit_price_fen: int
 
 
+class ShipmentOut(BaseModel):
+    carrier: str
+    tracking_number: str
+
+
+class ForwardStateOut(BaseModel):
+    state: str
+    reason: str | None
+    shipments: list[ShipmentOut]
+
+
 class GroupOut(BaseModel):
     id: int
     kind: Literal["pickup", "local_delivery", "factory_shipment"]
@@ -185,6 +196,8 @@ class GroupOut(BaseModel):
     factory: str | None
     dispatch_promise_hours: int | None
     lines: list[OrderLineOut]
+    forward: ForwardStateOut | None = Field(
+        description="For a group a factory ships: where its forward stands, and its parcels.")
 
 
 class OrderOut(BaseModel):

@@ -3,7 +3,14 @@
 from store_api.models.base import Base
 from store_api.models.buyers import Buyer, Cart, CartLine
 from store_api.models.catalogue import Factory, PriceTier, Product, ProductImage, ShelfSlot, Zone
-from store_api.models.forwards import DeliveryAttempt, Forward
+from store_api.models.forwards import (
+    DeliveryAttempt,
+    Forward,
+    ForwardEvent,
+    InboundWebhook,
+    Shipment,
+    ShipmentLine,
+)
 from store_api.models.messaging import OutboxMessage, PrintedLabel, PrintJob, ScanEvent
 from store_api.models.orders import FulfilmentGroup, Order, OrderLine, Payment
 from store_api.models.staff import AuditLogEntry, User
@@ -18,7 +25,9 @@ __all__ = [
     "CartLine",
     "Factory",
     "Forward",
+    "ForwardEvent",
     "FulfilmentGroup",
+    "InboundWebhook",
     "Order",
     "OrderLine",
     "OutboxMessage",
@@ -30,6 +39,8 @@ __all__ = [
     "ProductImage",
     "ScanEvent",
     "ShelfSlot",
+    "Shipment",
+    "ShipmentLine",
     "StockLedgerEntry",
     "StockLevel",
     "StockLocation",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store_api.models.base import Base, UtcDateTime, created_at_column, utcnow
@@ -13,6 +13,8 @@ from store_api.models.orders import FulfilmentGroup
 
 FORWARD_STATES = ("queued", "sending", "submitted", "accepted", "rejected", "shipped",
                   "delivered", "cancel_requested", "cancelled")
+# What a factory may give as the reason it cannot ship; "rerouted" is the centre's own.
+REJECT_REASONS = ("out_of_stock", "bad_address", "other")
 
 
 class Forward(Base):
@@ -35,6 +37,60 @@ class Forward(Base):
 
     group: Mapped[FulfilmentGroup] = relationship()
     factory: Mapped[Factory] = relationship()
+    shipments: Mapped[list[Shipment]] = relationship(order_by="Shipment.id")
+    events: Mapped[list[ForwardEvent]] = relationship(order_by="ForwardEvent.id")
+
+
+class ForwardEvent(Base):
+    """One change of a forward's state, kept for the buyer's page and the factory's history."""
+
+    __tablename__ = "forward_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forward_id: Mapped[int] = mapped_column(ForeignKey("forwards.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class Shipment(Base):
+    """A parcel a factory sent for a forward, with its carrier and tracking number."""
+
+    __tablename__ = "shipments"
+    __table_args__ = (UniqueConstraint("forward_id", "carrier", "tracking_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forward_id: Mapped[int] = mapped_column(ForeignKey("forwards.id"), index=True)
+    carrier: Mapped[str] = mapped_column(String(60))
+    tracking_number: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = created_at_column()
+
+    lines: Mapped[list[ShipmentLine]] = relationship(order_by="ShipmentLine.id")
+
+
+class ShipmentLine(Base):
+    """Units of one product in a shipment."""
+
+    __tablename__ = "shipment_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+class InboundWebhook(Base):
+    """A signed callback a factory sent us; its id is kept so a replay is recognised."""
+
+    __tablename__ = "inbound_webhooks"
+    __table_args__ = (UniqueConstraint("factory_id", "webhook_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    factory_id: Mapped[int] = mapped_column(ForeignKey("factories.id"))
+    webhook_id: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime] = created_at_column()
 
 
 class DeliveryAttempt(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,8 +12,12 @@ from store_api.models.base import Base, UtcDateTime, created_at_column
 from store_api.models.catalogue import Factory, Product
 from store_api.models.stock import StockLocation
 
+if TYPE_CHECKING:
+    from store_api.models.forwards import Forward
+
 ORDER_STATUSES = ("awaiting_payment", "paid", "completed", "cancelled", "expired")
-GROUP_STATUSES = ("pending", "picked", "collected", "forward_queued", "cancelled")
+GROUP_STATUSES = ("pending", "picked", "collected", "forward_queued", "shipped", "delivered",
+                  "cancelled")
 PAYMENT_METHODS = ("cash", "card", "bank_transfer", "on_account")
 
 
@@ -76,6 +81,7 @@ class FulfilmentGroup(Base):
     lines: Mapped[list[OrderLine]] = relationship(back_populates="group", order_by="OrderLine.id")
     location: Mapped[StockLocation] = relationship()
     factory: Mapped[Factory | None] = relationship()
+    forward: Mapped[Forward | None] = relationship(viewonly=True)
 
 
 class OrderLine(Base):

@@ -33,7 +33,7 @@ from store_api.models import (
     StockLocation,
 )
 from store_api.models.base import utcnow
-from store_api.services import events, inventory
+from store_api.services import events, forwarding, inventory
 from store_api.services.carts import (
     LineView,
     check_quantity,
@@ -203,7 +203,9 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
         number=new_code(secrets.randbits), idempotency_key=key, request_hash=request_hash,
         buyer_id=buyer.id, status="awaiting_payment",
         total_fen=sum(line.total_fen for line in lines),
-        hold_until=utcnow() + timedelta(minutes=settings["orders.hold_minutes"]),
+        # A member on account pays later by invoice: nothing expires, factories start at once.
+        hold_until=None if buyer.on_account else (
+            utcnow() + timedelta(minutes=settings["orders.hold_minutes"])),
     )
     session.add(order)
     session.flush()  # a second request with the same key stops here, before reserving
@@ -217,7 +219,7 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
             if delivery.centre == "local_delivery":
                 group.address, group.distance_km = delivery.address.strip(), distance
         else:
-            group.kind, group.factory_id = "factory_shipment", planned.factory.id
+            group.kind, group.factory = "factory_shipment", planned.factory
             group.dispatch_promise_hours = planned.factory.dispatch_promise_hours
             group.recipient_name = delivery.recipient_name.strip()
             group.recipient_phone = delivery.recipient_phone.strip()
@@ -231,6 +233,10 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
             reservations.append(inventory.StockLine(line.product.id, planned.location.id,
                                                     quantity))
     inventory.reserve(session, reservations, actor=f"buyer:{buyer.id}", order_id=order.id)
+    if buyer.on_account:
+        for group in order.groups:
+            if group.kind == "factory_shipment":
+                forwarding.forward_group(session, group)
     if cart_token:
         # Only what was ordered leaves the cart: a line added meanwhile in another tab stays.
         cart = select(Cart.id).where(Cart.token == cart_token).scalar_subquery()

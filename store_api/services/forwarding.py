@@ -18,27 +18,45 @@ from store_api.models import (
     DeliveryAttempt,
     Factory,
     Forward,
+    ForwardEvent,
     FulfilmentGroup,
     Order,
     OutboxMessage,
 )
 from store_api.models.base import utcnow
+from store_api.names import FORWARD_STATE_NAMES
+from store_api.services import events
 from store_api.state import AppState
 from store_api.worker import WEBHOOK_STEPS, GiveUp, RetryLater, enqueue, handles
 
 TOPIC = "forward.deliver"
 RETRYABLE = {408, 429}
+# States in which nothing has left the factory yet, so the forward can still be stopped.
+UNSHIPPED = ("queued", "sending", "submitted", "accepted", "rejected")
 _http = urllib3.PoolManager(retries=False)
 # 2 s to connect, 20 s for the whole delivery.
 TIMEOUT = urllib3.Timeout(connect=2.0, total=20.0)
 
 
+def record(session: Session, forward: Forward, state: str, *, actor: str, note: str = "") -> None:
+    """Set a forward's state, keep the change in its history and tell the buyer's page."""
+    forward.state = state
+    forward.events.append(ForwardEvent(state=state, note=note, actor=actor))
+    events.order_changed(session, forward.group.order)
+
+
 def forward_group(session: Session, group: FulfilmentGroup) -> Forward:
-    """Create a group's forward and its delivery message, in the caller's transaction."""
+    """Create a group's forward and its delivery message, in the caller's transaction.
+
+    A factory without a webhook works from its portal, where the forward shows at once.
+    """
+    group.status = "forward_queued"
     message = enqueue(session, TOPIC, {"group": group.id})
-    forward = Forward(group_id=group.id, factory_id=group.factory_id,
-                      message_id=message.message_id, state="queued")
+    forward = Forward(group=group, factory_id=group.factory_id, message_id=message.message_id)
     session.add(forward)
+    portal_only = not group.factory.webhook_url
+    forward.state = "submitted" if portal_only else "queued"
+    forward.events.append(ForwardEvent(state=forward.state, actor="centre"))
     return forward
 
 
@@ -69,14 +87,20 @@ def replay(db: Database, forward_id: int) -> None:
         session.info["outbox_written"] = True
 
 
-def cancel_forwards(session: Session, group_ids: list[int]) -> None:
-    """Stop forwards not yet sent; ask the factory to cancel those it already has."""
-    session.execute(update(Forward).where(Forward.group_id.in_(group_ids),
-                                          Forward.state.in_(("queued", "sending")))
-                    .values(state="cancelled"))
-    session.execute(update(Forward).where(Forward.group_id.in_(group_ids),
-                                          Forward.state.in_(("submitted", "accepted")))
-                    .values(state="cancel_requested"))
+def stop(session: Session, forward: Forward, *, actor: str, reason: str) -> None:
+    """Take a forward back from its factory before anything ships: cancelled outright, or asked
+    of the factory if it holds it already; its delivery stops either way."""
+    if forward.state not in UNSHIPPED:
+        raise DomainError(_l("The forward is %(state)s; that cannot be done now."),
+                          code="invalid_state", status=409,
+                          state=FORWARD_STATE_NAMES[forward.state])
+    session.execute(update(OutboxMessage)
+                    .where(OutboxMessage.message_id == forward.message_id,
+                           OutboxMessage.status.in_(("pending", "dead")))
+                    .values(status="done", processed_at=utcnow()))
+    forward.reason = reason
+    held = forward.state in ("submitted", "accepted")
+    record(session, forward, "cancel_requested" if held else "cancelled", actor=actor)
 
 
 def body(session: Session, forward: Forward) -> bytes:
@@ -108,8 +132,11 @@ def _record(db: Database, forward_id: int, status: int | None, started: float,
 def _set_state(db: Database, forward_id: int, before: tuple[str, ...], after: str) -> None:
     """Move a forward on only from an expected state; a late answer changes nothing."""
     with db.unit_of_work() as session:
-        session.execute(update(Forward).where(Forward.id == forward_id,
-                                              Forward.state.in_(before)).values(state=after))
+        moved = session.execute(update(Forward).where(Forward.id == forward_id,
+                                                      Forward.state.in_(before))
+                                .values(state=after)).rowcount
+        if moved and after == "submitted":
+            session.add(ForwardEvent(forward_id=forward_id, state=after, actor="centre"))
 
 
 @handles(TOPIC, schedule=WEBHOOK_STEPS)

@@ -122,9 +122,10 @@ def release(session: Session, lines: Iterable[StockLine], *, actor: str,
 
 
 def sell(session: Session, lines: Iterable[StockLine], *, actor: str,
-         order_id: int | None = None) -> None:
-    """Reserved goods leave with the buyer: on_hand and reserved both go down."""
-    _change(session, lines, -1, -1, "reserved >= :q", "sell", actor, order_id, "",
+         order_id: int | None = None, note: str = "") -> None:
+    """Reserved goods leave with the buyer (or in a factory's parcel): on_hand and reserved go
+    down."""
+    _change(session, lines, -1, -1, "reserved >= :q", "sell", actor, order_id, note,
             on_refusal=_reserved_short)
 
 
@@ -150,7 +151,7 @@ def adjust(session: Session, line: StockLine, *, actor: str, note: str) -> None:
 
 
 def count(session: Session, product_id: int, location_id: int, counted: int, *,
-          actor: str, note: str = "") -> int:
+          actor: str, note: str = "", reason: str = "count") -> int:
     """Record a physical count: on_hand becomes what was counted; return the variance."""
     if isinstance(counted, bool) or not isinstance(counted, int) or counted < 0:
         raise DomainError(_l("A count must be a whole number of at least 0."))
@@ -174,12 +175,12 @@ def count(session: Session, product_id: int, location_id: int, counted: int, *,
     if not _update(session, line, variance, 0, guard):
         raise StockConflict(_l("The stock changed while it was being counted; count again."))
     if variance:
-        _ledger(session, line, variance, 0, "count", actor, None, note)
+        _ledger(session, line, variance, 0, reason, actor, None, note)
     return variance
 
 
 def transfer(session: Session, product_id: int, from_location: int, to_location: int,
-             quantity: int, *, actor: str, note: str = "") -> None:
+             quantity: int, *, actor: str, note: str = "", reason: str = "transfer") -> None:
     """Move unreserved units between locations, both rows in key order."""
     _check_quantity(quantity)
     if from_location == to_location:
@@ -191,7 +192,7 @@ def transfer(session: Session, product_id: int, from_location: int, to_location:
         guard = "on_hand - reserved >= :q" if delta < 0 else "1 = 1"
         if not _update(session, line, delta, 0, guard):
             raise InsufficientStock(product_id, location_id, quantity)
-        _ledger(session, line, delta, 0, "transfer", actor, None, note)
+        _ledger(session, line, delta, 0, reason, actor, None, note)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from store_api.db import Database
 from store_api.errors import DomainError, NotFound
 from store_api.models import (
     Buyer,
+    Forward,
     FulfilmentGroup,
     Order,
     OrderLine,
@@ -28,6 +29,8 @@ from store_api.state import AppState
 from store_api.worker import PERIODIC
 
 CENTRE_KINDS = ("pickup", "local_delivery")
+# Group states whose goods have left: the order can no longer be cancelled.
+GONE = ("collected", "shipped", "delivered")
 
 
 def load_order(session: Session, number: str, *, lock: bool = False) -> Order | None:
@@ -47,6 +50,8 @@ def load_order(session: Session, number: str, *, lock: bool = False) -> Order | 
             selectinload(Order.groups).selectinload(FulfilmentGroup.lines)
             .selectinload(OrderLine.product).selectinload(Product.images),
             selectinload(Order.groups).selectinload(FulfilmentGroup.factory),
+            selectinload(Order.groups).selectinload(FulfilmentGroup.forward)
+            .selectinload(Forward.shipments),
         )
     )
 
@@ -77,6 +82,8 @@ def _move(session: Session, order: Order, before: tuple[str, ...], after: str, *
 def _release(session: Session, order: Order, groups: list[FulfilmentGroup], actor: str) -> None:
     held: dict[tuple[int, int], int] = defaultdict(int)
     for group in groups:
+        if group.status == "cancelled":
+            continue  # released when it was cancelled
         for line in group.lines:
             held[(line.product_id, group.location_id)] += line.quantity
         group.status = "cancelled"
@@ -104,8 +111,7 @@ def pay(db: Database, number: str, *, method, reference, user_id: int) -> None:
         session.add(Payment(order_id=order.id, method=method, reference=reference.strip(),
                             amount_fen=order.total_fen, user_id=user_id))
         for group in order.groups:
-            if group.kind == "factory_shipment":
-                group.status = "forward_queued"
+            if group.kind == "factory_shipment" and group.forward is None:
                 forwarding.forward_group(session, group)
         printing.queue(session, "receipt", "counter", receipt(order, method, reference.strip()))
         events.order_changed(session, order)
@@ -168,20 +174,31 @@ def collect(db: Database, number: str, group_id: int | None = None) -> None:
                                                          line.quantity) for line in group.lines],
                            actor="counter", order_id=order.id)
             group.status = "collected"
-        if all(g.status == "collected" for g in order.groups):
-            _move(session, order, ("paid",), "completed", closed_at=utcnow())
         events.order_changed(session, order)
+        close_if_done(session, order)
 
 
 def cancel(db: Database, number: str, *, actor: str) -> None:
-    """Cancel an order whose goods have not left; every held unit goes back on sale."""
+    """Cancel an order whose goods have not left; every held unit goes back on sale and each
+    factory is told to stop."""
     with db.unit_of_work() as session:
         order = _order_for_update(session, number)
-        if any(g.status == "collected" for g in order.groups):
+        if any(g.status in GONE for g in order.groups):
             raise _bad_state(order)
         _move(session, order, ("awaiting_payment", "paid"), "cancelled", closed_at=utcnow())
         _release(session, order, order.groups, actor)
-        forwarding.cancel_forwards(session, [group.id for group in order.groups])
+        for group in order.groups:
+            if group.forward is not None and group.forward.state in forwarding.UNSHIPPED:
+                forwarding.stop(session, group.forward, actor=actor, reason="order_cancelled")
+        events.order_changed(session, order)
+
+
+def close_if_done(session: Session, order: Order) -> None:
+    """Complete a paid order once every group has reached the buyer or been cancelled."""
+    statuses = {group.status for group in order.groups}
+    if order.status == "paid" and statuses <= {"collected", "delivered", "cancelled"}:
+        after = "cancelled" if statuses == {"cancelled"} else "completed"
+        _move(session, order, ("paid",), after, closed_at=utcnow())
         events.order_changed(session, order)
 
 
@@ -227,7 +244,16 @@ def order_summary(order: Order, phone: str | None = None) -> dict:
                 "lines": [{"sku": line.product.sku, "name_zh": line.product.name_zh,
                            "name_en": line.product.name_en, "quantity": line.quantity,
                            "unit_price_fen": line.unit_price_fen} for line in group.lines],
+                "forward": _forward_summary(group.forward),
             }
             for group in order.groups
         ],
     }
+
+
+def _forward_summary(forward: Forward | None) -> dict | None:
+    if forward is None:
+        return None
+    return {"state": forward.state, "reason": forward.reason,
+            "shipments": [{"carrier": s.carrier, "tracking_number": s.tracking_number}
+                          for s in forward.shipments]}

@@ -7,6 +7,8 @@ from flask_babel import format_datetime, get_locale
 
 from store_api.names import (
     BUSINESS_TYPE_NAMES,
+    FORWARD_REASON_NAMES,
+    FORWARD_STATE_NAMES,
     GROUP_NAMES,
     GROUP_STATUS_NAMES,
     LABEL_FACT_NAMES,
@@ -52,5 +54,6 @@ def init_app(app: Flask) -> None:
         business_type_names=BUSINESS_TYPE_NAMES, status_names=ORDER_STATUS_NAMES,
         group_names=GROUP_NAMES, group_status_names=GROUP_STATUS_NAMES,
         payment_method_names=PAYMENT_METHOD_NAMES, print_status_names=PRINT_STATUS_NAMES,
-        fact_names=LABEL_FACT_NAMES,
+        fact_names=LABEL_FACT_NAMES, forward_state_names=FORWARD_STATE_NAMES,
+        forward_reason_names=FORWARD_REASON_NAMES,
     )
