@@ -88,7 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=_secret_key(settings),
         MAX_CONTENT_LENGTH=settings["server.max_request_bytes"],
         BABEL_DEFAULT_LOCALE=settings["i18n.default_locale"],
-        BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
+        BABEL_DEFAULT_TIMEZONE=settings["centre.timezone"],
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=timedelta(days=365),

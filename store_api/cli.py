@@ -234,7 +234,30 @@ def factories() -> None:
     with state(app).db.read_session() as session:
         for factory in session.scalars(select(Factory).order_by(Factory.code)):
             hook = factory.webhook_url or "portal only (no webhook)"
-            click.echo(f"{factory.code:<8} {factory.name_zh}  {factory.fulfilment_mode:<14} {hook}")
+            token = "api token set" if factory.api_token_hash else "no api token"
+            click.echo(f"{factory.code:<8} {factory.name_zh}  {factory.fulfilment_mode:<14} "
+                       f"{token:<13} {hook}")
+
+
+@main.command("factory-token")
+@click.argument("code")
+@click.option("--revoke", is_flag=True, help="Stop the factory's token working; issue none.")
+def factory_token(code: str, revoke: bool) -> None:
+    """Give a factory a new API token and print it, once (the old one stops working)."""
+    from store_api.errors import DomainError
+    from store_api.services import factory_access
+    from store_api.state import state
+
+    db = state(_app()).db
+    try:
+        if revoke:
+            factory_access.revoke_token(db, code)
+            click.echo(f"api token of {code} revoked")
+            return
+        token = factory_access.new_token(db, code)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"api token of {code} (shown once; give it to the factory): {token}")
 
 
 @main.command("factory-webhook")

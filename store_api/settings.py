@@ -7,6 +7,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from store_api.resources import config_dir
 
@@ -91,6 +92,18 @@ def _non_empty(key: str, value: list) -> None:
         raise SettingsError(f"setting {key}: must not be empty")
 
 
+def _timezone(key: str, value: Any) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise SettingsError(f"setting {key}: not a known time zone: {value!r}") from None
+
+
+def _percent(key: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 100:
+        raise SettingsError(f"setting {key}: must be a whole number from 1 to 100")
+
+
 _CHECKS = {
     "server.port": _port,
     "server.public_base_url": _http_url,
@@ -107,6 +120,9 @@ _CHECKS = {
     "catalogue.business_types": _non_empty,
     "centre.latitude": _latitude,
     "centre.longitude": _longitude,
+    "centre.timezone": _timezone,
+    "consignment.unsold_days": _positive,
+    "consignment.return_offer_percent": _percent,
     "kiosk.page_cache_seconds": _not_negative,
     "carts.idle_minutes": _positive,
     "orders.hold_minutes": _positive,

@@ -41,6 +41,17 @@ def headers(signing_secrets: list[str], message_id: str, timestamp: int, body: b
     }
 
 
+def verify(signing_secrets: list[str], message_id: str, timestamp: str, body: bytes,
+           signatures: str, now: float, tolerance_s: int = 300) -> bool:
+    """Check a delivery we received: a fresh timestamp and a `v1,` signature by one of the
+    secrets, compared in constant time."""
+    if not timestamp.isdigit() or abs(now - int(timestamp)) > tolerance_s or not message_id:
+        return False
+    expected = [signature(s, message_id, int(timestamp), body) for s in signing_secrets]
+    return any(hmac.compare_digest(given.encode(), want.encode())
+               for given in signatures.split() for want in expected)
+
+
 def _fernet(app_secret: str) -> Fernet:
     # A key of its own, derived from the app's secret, so a leaked database alone reveals nothing.
     digest = hashlib.sha256(b"xuanpin webhook secrets\0" + app_secret.encode()).digest()

@@ -151,3 +151,11 @@ def worker_clock(monkeypatch):
     monkeypatch.setattr(worker, "utcnow", lambda: Clock.now)
     monkeypatch.setattr(worker.random, "uniform", lambda low, high: 0.0)
     return Clock
+
+
+@pytest.fixture
+def consignment(app, make_product):
+    """Two factories, each with a forwarded order, an API token and a portal login."""
+    from tests.consignment import build
+
+    return build(app, make_product)

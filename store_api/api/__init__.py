@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Blueprint, Flask, jsonify, render_template, request
+from flask import Blueprint, Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from store_api.auth import staff_required
 from store_api.errors import DomainError
+from store_api.services.factory_access import factory_for_token
+from store_api.state import state
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -26,8 +28,9 @@ class Operation:
     body: type[BaseModel] | None
     response: type[BaseModel]
     status: int
-    staff: bool
+    auth: str | None
     headers: tuple[str, ...]
+    query: type[BaseModel] | None
 
 
 OPERATIONS: list[Operation] = []
@@ -83,9 +86,13 @@ def parse(model: type[BaseModel]) -> BaseModel:
 
 
 def operation(rule: str, method: str, *, summary: str, tag: str, response: type[BaseModel],
-              body: type[BaseModel] | None = None, status: int = 200, staff: bool = False,
-              headers: tuple[str, ...] = ()):
-    """Declare an API operation: route it, parse its body, and list it in the OpenAPI document."""
+              body: type[BaseModel] | None = None, status: int = 200, auth: str | None = None,
+              headers: tuple[str, ...] = (), query: type[BaseModel] | None = None):
+    """Declare an API operation: route it, parse its body, and list it in the OpenAPI document.
+
+    auth is None (anyone), "staff" (a signed-in staff session) or "factory" (a factory's bearer
+    token; the view finds the factory in `g.factory`).
+    """
 
     def decorator(view):
         @wraps(view)
@@ -94,16 +101,53 @@ def operation(rule: str, method: str, *, summary: str, tag: str, response: type[
                 payload = parse(body) if body else parse(_Empty)
                 if body:
                     kwargs["payload"] = payload
+            if query:
+                try:
+                    kwargs["query"] = query.model_validate(request.args.to_dict())
+                except ValidationError as error:
+                    raise _validation_error(error) from None
             result = view(**kwargs)
             return jsonify(response.model_validate(result).model_dump(mode="json")), status
 
-        guarded = staff_required(handler) if staff else handler
+        guarded = {"staff": staff_required, "factory": factory_token_required,
+                   None: lambda view: view}[auth](handler)
         bp.add_url_rule(rule, view.__name__, guarded, methods=[method])
         OPERATIONS.append(Operation(rule, method, f"api.{view.__name__}", summary, tag, body,
-                                    response, status, staff, headers))
+                                    response, status, auth, headers, query))
         return view
 
     return decorator
+
+
+def factory_token_required(view):
+    """Let through only a request with a factory's bearer token; the factory goes in g."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        with state().db.read_session() as session:
+            factory = factory_for_token(session, token.strip()) if (
+                scheme.lower() == "bearer") else None
+            if factory is None:
+                raise DomainError(_l("Send the factory's API token as a Bearer token."),
+                                  code="unauthorised", status=401)
+            g.factory = FactoryCaller(factory.id, factory.code)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@dataclass(frozen=True)
+class FactoryCaller:
+    """The factory a request speaks for."""
+
+    id: int
+    code: str
+
+    @property
+    def actor(self) -> str:
+        """How the ledger and histories name it."""
+        return f"factory:{self.code}"
 
 
 class _Empty(BaseModel):
@@ -119,6 +163,7 @@ def error_response(exc: DomainError):
 _HTTP_ERRORS = {
     400: ("bad_request", _l("The request is not valid.")),
     401: ("unauthorised", _l("Sign in first.")),
+    412: ("precondition_failed", _l("The resource changed since you read it.")),
     403: ("forbidden", _l("Staff only.")),
     404: ("not_found", _l("There is nothing here.")),
     405: ("method_not_allowed", _l("This method is not allowed here.")),
@@ -137,7 +182,12 @@ def _http_error(exc: HTTPException):
 
 def init_app(app: Flask) -> None:
     """Register the API's operations and error handlers."""
-    from store_api.api import buyer_api, openapi, staff_api  # noqa: F401 - they declare operations
+    from store_api.api import (  # noqa: F401 - they declare operations
+        buyer_api,
+        factory_api,
+        openapi,
+        staff_api,
+    )
 
     app.register_blueprint(bp)
     app.register_blueprint(openapi.bp)

@@ -12,6 +12,11 @@ from store_api.api import OPERATIONS, schemas
 
 bp = Blueprint("openapi", __name__)
 _REF = "#/components/schemas/{model}"
+_HEADER_SCHEMAS = {
+    "Idempotency-Key": {"type": "string", "minLength": 8, "maxLength": 64},
+    "If-Match": {"type": "string", "maxLength": 40,
+                 "description": "The version (entity tag) of the stock row you read."},
+}
 _ERROR_STATUSES = {"400": "Bad request", "404": "Not found", "409": "Conflict",
                    "415": "Not JSON", "422": "A rule refused the input"}
 
@@ -47,8 +52,11 @@ def document() -> dict:
     for op in OPERATIONS:
         path, parameters = _path(op.rule)
         parameters += [{"name": name, "in": "header", "required": True,
-                        "schema": {"type": "string", "minLength": 8, "maxLength": 64}}
-                       for name in op.headers]
+                        "schema": _HEADER_SCHEMAS[name]} for name in op.headers]
+        if op.query:
+            fields = op.query.model_json_schema()["properties"]
+            parameters += [{"name": name, "in": "query", "required": False, "schema": schema}
+                           for name, schema in fields.items()]
         entry = {
             "operationId": op.endpoint.split(".")[-1],
             "summary": op.summary,
@@ -65,10 +73,17 @@ def document() -> dict:
             body_ref = refs[op.body] if op.body else None
             entry["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"$ref": body_ref} if body_ref else {"type": "object"}}}}
-        if op.staff:
+        if op.auth == "staff":
             entry["security"] = [{"staffSession": []}]
             entry["responses"].update({"401": {"description": "Not signed in", **error},
                                        "403": {"description": "Not staff", **error}})
+        elif op.auth == "factory":
+            entry["security"] = [{"factoryToken": []}]
+            entry["responses"]["401"] = {"description": "No valid factory token", **error}
+        if "If-Match" in op.headers:
+            entry["responses"].update({
+                "412": {"description": "Changed since it was read", **error},
+                "428": {"description": "If-Match missing", **error}})
         paths.setdefault(path, {})[op.method.lower()] = entry
     return {
         "openapi": "3.1.0",
@@ -76,8 +91,12 @@ def document() -> dict:
         "paths": paths,
         "components": {
             "schemas": definitions.get("$defs", {}),
-            "securitySchemes": {"staffSession": {"type": "apiKey", "in": "cookie",
-                                                 "name": "session"}},
+            "securitySchemes": {
+                "staffSession": {"type": "apiKey", "in": "cookie", "name": "session"},
+                "factoryToken": {"type": "http", "scheme": "bearer",
+                                 "description": "xpf.<factory code>.<secret>, shown once by "
+                                                "`xuanpin factory-token CODE`."},
+            },
         },
     }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from store_api.errors import DomainError, NotFound
 from store_api.models import (
     Forward,
     FulfilmentGroup,
+    OrderLine,
     OutboxMessage,
     Product,
     Shipment,
@@ -278,3 +280,60 @@ def needing_staff(session: Session) -> list[Forward]:
         .options(selectinload(Forward.group).selectinload(FulfilmentGroup.order),
                  selectinload(Forward.factory))
         .order_by(Forward.id)))
+
+
+def dispatch_by(forward: Forward):
+    """Return when the factory promised to have the forward's goods on their way."""
+    return forward.created_at + timedelta(hours=forward.group.dispatch_promise_hours or 0)
+
+
+def forward_view(forward: Forward) -> dict:
+    """Return what a factory sees of one of its forwards."""
+    group = forward.group
+    shipped: dict[int, int] = defaultdict(int)
+    for shipment in forward.shipments:
+        for line in shipment.lines:
+            shipped[line.product_id] += line.quantity
+    skus = {line.product_id: line.product.sku for line in group.lines}
+    return {
+        "id": forward.message_id,
+        "order": group.order.number,
+        "state": forward.state,
+        "reason": forward.reason,
+        "created_at": forward.created_at,
+        "dispatch_by": dispatch_by(forward),
+        "ship_to": {"name": group.recipient_name, "phone": group.recipient_phone,
+                    "address": group.address},
+        "lines": [{"sku": line.product.sku, "name_zh": line.product.name_zh,
+                   "name_en": line.product.name_en, "quantity": line.quantity,
+                   "shipped": shipped.get(line.product_id, 0)} for line in group.lines],
+        "shipments": [{"carrier": s.carrier, "tracking_number": s.tracking_number,
+                       "created_at": s.created_at,
+                       "lines": [{"sku": skus.get(line.product_id, ""),
+                                  "quantity": line.quantity} for line in s.lines]}
+                      for s in forward.shipments],
+    }
+
+
+def factory_forwards(session: Session, factory_id: int, *, states=None, since=None,
+                     limit: int = 200) -> list[Forward]:
+    """Return a factory's forwards, newest first, optionally in some states or changed since."""
+    query = (select(Forward).where(Forward.factory_id == factory_id)
+             .options(selectinload(Forward.group).selectinload(FulfilmentGroup.lines)
+                      .selectinload(OrderLine.product),
+                      selectinload(Forward.group).selectinload(FulfilmentGroup.order),
+                      selectinload(Forward.shipments).selectinload(Shipment.lines))
+             .order_by(Forward.id.desc()).limit(limit))
+    if states:
+        query = query.where(Forward.state.in_(states))
+    if since is not None:
+        query = query.where(Forward.updated_at >= since)
+    return list(session.scalars(query))
+
+
+def open_ids(session: Session, factory_id: int) -> list[str]:
+    """Return the ids of every forward the factory still has to act on, for reconciliation."""
+    return list(session.scalars(select(Forward.message_id)
+                                .where(Forward.factory_id == factory_id,
+                                       Forward.state.in_(OPEN_STATES))
+                                .order_by(Forward.id)))

@@ -73,7 +73,7 @@ def _update(session: Session, line: StockLine, d_on_hand: int, d_reserved: int, 
     return result.rowcount == 1
 
 
-def _ensure_level(session: Session, product_id: int, location_id: int) -> None:
+def ensure_level(session: Session, product_id: int, location_id: int) -> None:
     """Create an empty level row if there is none; safe when two transactions race."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     session.execute(
@@ -87,7 +87,7 @@ def _change(session, lines, d_on_hand_sign, d_reserved_sign, guard, reason, acto
             note, *, create=False, on_refusal=None):
     for line in _ordered(lines):
         if create:
-            _ensure_level(session, line.product_id, line.location_id)
+            ensure_level(session, line.product_id, line.location_id)
         d_on_hand = d_on_hand_sign * line.quantity
         d_reserved = d_reserved_sign * line.quantity
         if not _update(session, line, d_on_hand, d_reserved, guard):
@@ -141,7 +141,7 @@ def adjust(session: Session, line: StockLine, *, actor: str, note: str) -> None:
     if not note.strip():
         raise DomainError(_l("An adjustment needs a reason."))
     if line.quantity > 0:
-        _ensure_level(session, line.product_id, line.location_id)
+        ensure_level(session, line.product_id, line.location_id)
     if not _update(session, line, line.quantity, 0, "on_hand + :q >= reserved"):
         raise StockConflict(
             _l("Adjusting by %(quantity)s would leave less on hand than is reserved."),
@@ -157,7 +157,7 @@ def count(session: Session, product_id: int, location_id: int, counted: int, *,
         raise DomainError(_l("A count must be a whole number of at least 0."))
     if counted > MAX_QUANTITY:
         raise DomainError(_l("Quantity is too large."))
-    _ensure_level(session, product_id, location_id)
+    ensure_level(session, product_id, location_id)
     level = session.execute(
         select(StockLevel.on_hand, StockLevel.reserved).where(
             StockLevel.product_id == product_id, StockLevel.location_id == location_id
@@ -185,7 +185,7 @@ def transfer(session: Session, product_id: int, from_location: int, to_location:
     _check_quantity(quantity)
     if from_location == to_location:
         raise DomainError(_l("A transfer needs two different locations."))
-    _ensure_level(session, product_id, to_location)
+    ensure_level(session, product_id, to_location)
     moves = sorted([(from_location, -quantity), (to_location, quantity)])
     for location_id, delta in moves:
         line = StockLine(product_id, location_id, quantity)

@@ -1,0 +1,61 @@
+"""API tokens of factories: shown once, kept only as a hash, each good for its factory alone.
+
+A token is `xpf.<factory code>.<secret>`; the code finds the factory, and the SHA-256 of the
+secret is compared with the stored one in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store_api.db import Database
+from store_api.errors import NotFound
+from store_api.models import Factory
+
+PREFIX = "xpf"
+_NOTHING = hashlib.sha256(b"").hexdigest()
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_token(db: Database, code: str) -> str:
+    """Give a factory a new API token (the old one stops working) and return it, once."""
+    secret = secrets.token_urlsafe(32)
+    with db.unit_of_work() as session:
+        factory = session.scalar(select(Factory).where(Factory.code == code))
+        if factory is None:
+            raise NotFound(_l("There is no such factory."), field="code")
+        factory.api_token_hash = _digest(secret)
+        return f"{PREFIX}.{factory.code}.{secret}"
+
+
+def revoke_token(db: Database, code: str) -> None:
+    """Stop a factory's API token from working."""
+    with db.unit_of_work() as session:
+        factory = session.scalar(select(Factory).where(Factory.code == code))
+        if factory is None:
+            raise NotFound(_l("There is no such factory."), field="code")
+        factory.api_token_hash = None
+
+
+def factory_for_token(session: Session, token) -> Factory | None:
+    """Return the factory a bearer token belongs to, or None."""
+    if not isinstance(token, str) or len(token) > 200 or token.count(".") < 2:
+        return None
+    prefix, rest = token.split(".", 1)
+    code, secret = rest.rsplit(".", 1)
+    factory = session.scalar(select(Factory).where(Factory.code == code)) if (
+        prefix == PREFIX) else None
+    stored = factory.api_token_hash if factory is not None and factory.api_token_hash else None
+    # Compare even when there is nothing to match, so a wrong code answers as slowly as a wrong
+    # secret.
+    matches = hmac.compare_digest(_digest(secret), stored or _NOTHING)
+    return factory if matches and stored else None
