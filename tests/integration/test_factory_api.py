@@ -202,7 +202,8 @@ def test_stock_unsold_for_thirty_days_is_offered_back_and_shows_on_the_statement
     a = consignment.a
     receive_at_centre(app, a, 40)
     settings = state(app).settings
-    days, percent = settings["consignment.unsold_days"], settings["consignment.return_offer_percent"]
+    days = settings["consignment.unsold_days"]
+    percent = settings["consignment.return_offer_percent"]
     with state(app).db.read_session() as session:
         assert consignment_service.unsold(session, a.factory_id, days, percent) == []
     later = utcnow() + timedelta(days=31)
