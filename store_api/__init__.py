@@ -124,6 +124,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from store_api.web.console import bp as console_bp
     from store_api.web.health import bp as health_bp
     from store_api.web.media import bp as media_bp
+    from store_api.web.portal import bp as portal_bp
 
     csrf.init_app(app)
     csrf.exempt(api.bp)  # the API takes only application/json, which no cross-site form can send
@@ -134,6 +135,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(console_bp)
+    app.register_blueprint(portal_bp)
 
     # The one place in store_api that knows the buyer-facing blueprints.
     import kiosk

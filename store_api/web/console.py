@@ -28,7 +28,8 @@ def login():
         user = authenticate(request.form.get("username"), request.form.get("password"))
         if user is not None:
             login_user(user)
-            target = local_target(request.args.get("next"), url_for("console.counter"))
+            home = url_for("console.counter" if user.is_staff else "portal.stock")
+            target = local_target(request.args.get("next"), home)
             return redirect(target, 303)
         error = _l("Wrong username or password.")
     return render_template("console/login.html", error=error), 401 if error else 200

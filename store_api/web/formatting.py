@@ -32,10 +32,17 @@ def localtime(moment: datetime | None) -> str:
     return format_datetime(moment, "HH:mm") if moment is not None else ""
 
 
+def localdate(moment: datetime | None) -> str:
+    """Format a stored UTC time as the centre's local date."""
+    return format_datetime(moment, "yyyy-MM-dd") if moment is not None else ""
+
+
 def localised(obj, field: str) -> str:
-    """Return obj.<field>_zh or obj.<field>_en for the page's language."""
+    """Return obj.<field>_zh or obj.<field>_en (or those keys of a dict) for the page's
+    language."""
     language = "en" if str(get_locale()).startswith("en") else "zh"
-    return getattr(obj, f"{field}_{language}") or getattr(obj, f"{field}_zh")
+    get = obj.get if isinstance(obj, dict) else lambda name: getattr(obj, name)
+    return get(f"{field}_{language}") or get(f"{field}_zh")
 
 
 def member_level_names() -> dict[str, str]:
@@ -48,6 +55,7 @@ def init_app(app: Flask) -> None:
     """Register the helpers with Jinja."""
     app.add_template_filter(yuan)
     app.add_template_filter(localtime)
+    app.add_template_filter(localdate)
     app.add_template_global(localised)
     app.add_template_global(lambda: str(get_locale()), "current_locale")
     app.jinja_env.globals.update(

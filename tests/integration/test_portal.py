@@ -1,0 +1,145 @@
+"""The factory portal: stock, forwards, pick list, statements and unsold stock, each a page a
+factory user signs in to, each acting on that factory's own goods alone."""
+
+import csv
+import html
+import io
+import subprocess
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from store_api.models import Forward, StockLedgerEntry
+from store_api.models.base import utcnow
+from store_api.services import consignment as consignment_service
+from store_api.state import state
+from tests.consignment import PORTAL_PASSWORD, receive_at_centre
+
+
+def portal_client(app, side):
+    """Return a test client signed in to the portal as a side's user, and a CSRF token."""
+    client = app.test_client()
+    login = client.get("/console/login").get_data(as_text=True)
+    signed_in = client.post("/console/login", data={
+        "username": side.username, "password": PORTAL_PASSWORD, "csrf_token": _csrf(login)})
+    assert signed_in.status_code == 303 and signed_in.headers["Location"].endswith("/portal/")
+    return client, _csrf(client.get("/portal/").get_data(as_text=True))
+
+
+def _csrf(page: str) -> str:
+    return page.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def test_a_factory_accepts_ships_and_the_buyer_sees_the_tracking_number(app, consignment):
+    a = consignment.a
+    client, token = portal_client(app, a)
+    stock = client.get("/portal/").get_data(as_text=True)
+    assert a.sku in stock and "甲厂保温杯" in stock
+    forwards = client.get("/portal/forwards").get_data(as_text=True)
+    assert a.forwards[0] in forwards and 'class="countdown"' in forwards
+    assert client.post(f"/portal/forwards/{a.forwards[0]}/accept",
+                       data={"csrf_token": token}).status_code == 303
+    shipped = client.post(f"/portal/forwards/{a.forwards[0]}/ship",
+                          data={"csrf_token": token, "carrier": "顺丰",
+                                "tracking_number": "SF5550001"}, follow_redirects=True)
+    assert "SF5550001" in shipped.get_data(as_text=True)
+    buyer_page = app.test_client().get(f"/orders/{a.orders[0]}").get_data(as_text=True)
+    assert "SF5550001" in buyer_page and "顺丰" in buyer_page
+    with state(app).db.read_session() as session:
+        assert session.scalar(select(Forward.state).where(
+            Forward.message_id == a.forwards[0])) == "shipped"
+
+
+def test_portal_forms_need_their_csrf_token_and_refuse_bad_input(app, consignment):
+    a = consignment.a
+    client, token = portal_client(app, a)
+    url = f"/portal/forwards/{a.forwards[0]}/accept"
+    assert client.post(url, data={}).status_code == 400
+    bad = client.post(f"/portal/forwards/{a.forwards[0]}/reject",
+                      data={"csrf_token": token, "reason": "whatever"}, follow_redirects=True)
+    assert "out of stock" in bad.get_data(as_text=True).lower() or \
+        "缺货" in bad.get_data(as_text=True)
+    empty = client.post(f"/portal/forwards/{a.forwards[0]}/ship",
+                        data={"csrf_token": token, "carrier": "", "tracking_number": ""},
+                        follow_redirects=True)
+    assert 'class="error-message"' in empty.get_data(as_text=True)
+    version = html.unescape(client.get("/portal/").get_data(as_text=True).split(
+        'name="version" value="')[1].split('"')[0])
+    for value in ("-3", "abc", "1e9", "99999999999999"):
+        answer = client.post(f"/portal/stock/{a.sku}", data={
+            "csrf_token": token, "version": version, "on_hand": value}, follow_redirects=True)
+        assert 'class="error-message"' in answer.get_data(as_text=True), value
+    with state(app).db.read_session() as session:
+        assert session.scalar(select(Forward.state).where(
+            Forward.message_id == a.forwards[0])) == "submitted"
+        assert not list(session.scalars(select(StockLedgerEntry.id).where(
+            StockLedgerEntry.reason == "factory_count")))
+
+
+def test_the_stock_form_sets_factory_stock_once_per_version(app, consignment):
+    a = consignment.a
+    client, token = portal_client(app, a)
+    page = client.get("/portal/").get_data(as_text=True)
+    version = html.unescape(page.split('name="version" value="')[1].split('"')[0])
+    form = {"csrf_token": token, "version": version, "on_hand": "180"}
+    first = client.post(f"/portal/stock/{a.sku}", data=form, follow_redirects=True)
+    assert 'class="factory-on-hand">180<' in first.get_data(as_text=True)
+    stale = client.post(f"/portal/stock/{a.sku}", data={**form, "on_hand": "50"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert 'class="error-message"' in stale and 'class="factory-on-hand">180<' in stale
+
+
+def test_pick_list_and_statement_documents(app, consignment):
+    a = consignment.a
+    client, token = portal_client(app, a)
+    pick = client.get("/portal/picklist.pdf")
+    assert pick.status_code == 200 and pick.data.startswith(b"%PDF")
+    text = _pdf_text(pick.data)
+    assert a.orders[0] in text and "杭州市西湖区" in text and "甲厂保温杯" in text
+    client.post(f"/portal/forwards/{a.forwards[0]}/ship",
+                data={"csrf_token": token, "carrier": "顺丰", "tracking_number": "SF1"})
+    month = consignment_service.this_month(state(app).settings["centre.timezone"])
+    page = client.get(f"/portal/statement?month={month}").get_data(as_text=True)
+    assert "￥60.00" in page  # 12 units at a supply price of ￥5.00
+    rows = list(csv.reader(io.StringIO(
+        client.get(f"/portal/statement.csv?month={month}").data.decode("utf-8-sig"))))
+    assert rows[1] == ["sale", a.sku, "甲厂保温杯", "12", "500", "6000"]
+    assert rows[-1] == ["total_owed", "", "", "", "", "6000"]
+    statement_pdf = client.get(f"/portal/statement.pdf?month={month}").data
+    assert "60.00" in _pdf_text(statement_pdf) and a.sku in _pdf_text(statement_pdf)
+    assert client.get("/portal/statement?month=2026-13").status_code == 404
+
+
+def test_unsold_stock_is_offered_and_taken_back(app, consignment, monkeypatch):
+    a = consignment.a
+    receive_at_centre(app, a, 40)
+    client, token = portal_client(app, a)
+    assert a.sku not in client.get("/portal/unsold").get_data(as_text=True)
+    later = utcnow() + timedelta(days=31)
+    monkeypatch.setattr(consignment_service, "utcnow", lambda: later)
+    page = client.get("/portal/unsold").get_data(as_text=True)
+    assert f'data-sku="{a.sku}"' in page and "￥4.00" in page  # 80 % of ￥5.00
+    too_many = client.post(f"/portal/unsold/{a.sku}/return",
+                           data={"csrf_token": token, "quantity": "41"}, follow_redirects=True)
+    assert 'class="error-message"' in too_many.get_data(as_text=True)
+    client.post(f"/portal/unsold/{a.sku}/return", data={"csrf_token": token, "quantity": "40"})
+    with state(app).db.read_session() as session:
+        moved = session.scalars(select(StockLedgerEntry.delta_on_hand).where(
+            StockLedgerEntry.reason == "return_to_factory").order_by(StockLedgerEntry.id))
+        assert sorted(moved) == [-40, 40]
+
+
+def test_staff_and_anonymous_users_cannot_use_the_portal(app, consignment):
+    from tests.conftest import staff_client
+
+    anonymous = app.test_client().get("/portal/forwards")
+    assert anonymous.status_code == 302 and "/console/login" in anonymous.headers["Location"]
+    staff, _ = staff_client(app)
+    assert staff.get("/portal/").status_code == 403
+    portal, _ = portal_client(app, consignment.a)
+    assert portal.get("/console/counter").status_code == 403
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode()
