@@ -12,7 +12,7 @@ from store_api import printing
 from store_api.auth import authenticate, staff_required
 from store_api.errors import DomainError
 from store_api.models import PrintJob
-from store_api.services import orders
+from store_api.services import forwarding, fulfilment, orders
 from store_api.state import state
 from store_api.web.same_origin import local_target
 from store_api.web.session import db_session
@@ -119,3 +119,42 @@ def reprint(job: int):
     except DomainError as error:
         flash(str(error), "error")
     return redirect(url_for("console.prints"), 303)
+
+
+@bp.get("/forwards")
+@staff_required
+def forwards():
+    """Forwards that need a person: rejected by their factory, or whose delivery gave up."""
+    return render_template("console/forwards.html",
+                           forwards=fulfilment.needing_staff(db_session()))
+
+
+def _forward_action(action) -> object:
+    try:
+        action()
+    except DomainError as error:
+        flash(str(error), "error")
+    return redirect(url_for("console.forwards"), 303)
+
+
+@bp.post("/forwards/<int:forward>/reroute")
+@staff_required
+def reroute_forward(forward: int):
+    """Serve a forward from the centre's stock instead."""
+    return _forward_action(lambda: fulfilment.reroute(
+        state().db, forward, actor=f"staff:{current_user.username}"))
+
+
+@bp.post("/forwards/<int:forward>/cancel")
+@staff_required
+def cancel_forward(forward: int):
+    """Cancel a forward's group and release its stock."""
+    return _forward_action(lambda: fulfilment.cancel_forward(
+        state().db, forward, actor=f"staff:{current_user.username}"))
+
+
+@bp.post("/forwards/<int:forward>/replay")
+@staff_required
+def replay_forward(forward: int):
+    """Send a forward whose delivery gave up again, under its own id."""
+    return _forward_action(lambda: forwarding.replay(state().db, forward))

@@ -143,3 +143,26 @@ def test_staff_and_anonymous_users_cannot_use_the_portal(app, consignment):
 def _pdf_text(pdf: bytes) -> str:
     return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
                           check=True).stdout.decode()
+
+
+def test_a_rejected_forward_reaches_the_staff_board_and_is_rerouted_there(app, consignment):
+    from tests.conftest import staff_client
+
+    a = consignment.a
+    receive_at_centre(app, a, 30)
+    portal, token = portal_client(app, a)
+    portal.post(f"/portal/forwards/{a.forwards[0]}/reject",
+                data={"csrf_token": token, "reason": "bad_address", "note": ""})
+    staff, staff_token = staff_client(app)
+    board = staff.get("/console/forwards").get_data(as_text=True)
+    assert a.orders[0] in board and consignment.b.orders[0] not in board
+    with state(app).db.read_session() as session:
+        forward_id = session.scalar(select(Forward.id).where(
+            Forward.message_id == a.forwards[0]))
+    assert staff.post(f"/console/forwards/{forward_id}/reroute",
+                      data={}).status_code == 400  # no CSRF token
+    after = staff.post(f"/console/forwards/{forward_id}/reroute",
+                       data={"csrf_token": staff_token}, follow_redirects=True)
+    assert a.orders[0] not in after.get_data(as_text=True)
+    buyer_page = app.test_client().get(f"/orders/{a.orders[0]}").get_data(as_text=True)
+    assert 'state-cancelled' in buyer_page and "改由本中心库存发货" in buyer_page
