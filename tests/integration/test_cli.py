@@ -97,3 +97,24 @@ def test_factory_webhook_sets_the_url_and_shows_the_secret_once(runner):
                             (["YK-BL", "ftp://x.example/h"], "http")):
         result = runner.invoke(main, ["factory-webhook", *args])
         assert result.exit_code != 0 and complaint in result.output
+
+
+def test_factory_token_is_shown_once_works_for_its_factory_and_can_be_revoked(runner):
+    from store_api import create_app
+
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    result = runner.invoke(main, ["factory-token", "YK-BL"])
+    assert result.exit_code == 0, result.output
+    token = result.output.split(": ")[-1].strip()
+    assert token.startswith("xpf.YK-BL.")
+    app = create_app()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    stock = client.get("/api/v1/factory/stock", headers=headers).get_json()
+    assert stock["rows"] and all(row["sku"].startswith("YK-BL-") for row in stock["rows"])
+    assert "api token set" in runner.invoke(main, ["factories"]).output
+    assert runner.invoke(main, ["factory-token", "YK-BL", "--revoke"]).exit_code == 0
+    assert client.get("/api/v1/factory/stock", headers=headers).status_code == 401
+    state(app).db.dispose()
+    unknown = runner.invoke(main, ["factory-token", "NOPE"])
+    assert unknown.exit_code != 0 and "There is no such factory." in unknown.output

@@ -188,3 +188,24 @@ def test_staff_replay_a_dead_forward_under_its_own_id(app, db, factory_order):
         receiver.stop()
     sent = forward(db)
     assert sent.state == "submitted" and receiver.ids == [sent.message_id] * 2
+
+
+def test_a_forward_whose_delivery_gave_up_waits_on_the_staff_board_until_sent_again(
+        app, db, factory_order):
+    from tests.conftest import staff_client
+
+    receiver = WebhookReceiver(factory_order.secret, fail_first=1, fail_status=400)
+    try:
+        number = factory_order(receiver.url)
+        Worker(state(app)).run_once()
+        staff, token = staff_client(app)
+        board = staff.get("/console/forwards").get_data(as_text=True)
+        assert number in board and "推送失败" in board
+        sent = forward(db)
+        staff.post(f"/console/forwards/{sent.id}/replay", data={"csrf_token": token})
+        assert number not in staff.get("/console/forwards").get_data(as_text=True)
+        Worker(state(app)).run_once()
+    finally:
+        receiver.stop()
+    assert receiver.ids == [sent.message_id, sent.message_id]  # the same id, sent again
+    assert forward(db).state == "submitted"
