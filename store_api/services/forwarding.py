@@ -30,6 +30,7 @@ from store_api.state import AppState
 from store_api.worker import WEBHOOK_STEPS, GiveUp, RetryLater, enqueue, handles
 
 TOPIC = "forward.deliver"
+NOTICE = "forward.notify"
 RETRYABLE = {408, 429}
 # States in which nothing has left the factory yet, so the forward can still be stopped.
 UNSHIPPED = ("queued", "sending", "submitted", "accepted", "rejected")
@@ -101,6 +102,8 @@ def stop(session: Session, forward: Forward, *, actor: str, reason: str) -> None
     forward.reason = reason
     held = forward.state in ("submitted", "accepted")
     record(session, forward, "cancel_requested" if held else "cancelled", actor=actor)
+    if held and forward.factory.webhook_url:
+        enqueue(session, NOTICE, {"forward": forward.id})
 
 
 def body(session: Session, forward: Forward) -> bytes:
@@ -139,6 +142,37 @@ def _set_state(db: Database, forward_id: int, before: tuple[str, ...], after: st
             session.add(ForwardEvent(forward_id=forward_id, state=after, actor="centre"))
 
 
+class EndpointGone(GiveUp):
+    """The factory answered 410: it removed its endpoint, which is now turned off."""
+
+
+def _post(db: Database, forward_id: int, factory_id: int, url: str, message_id: str,
+          payload: bytes, signing: list[str]) -> None:
+    """POST one signed delivery and record the attempt; raise for anything but 2xx."""
+    headers = webhooks.headers(signing, message_id, int(time.time()), payload)
+    started = time.monotonic()
+    try:
+        response = _http.request("POST", url, body=payload, headers=headers, timeout=TIMEOUT,
+                                 redirect=False)
+    except urllib3.exceptions.HTTPError as exc:
+        _record(db, forward_id, None, started, f"{type(exc).__name__}: {exc}"[:500])
+        raise RetryLater(f"network error: {exc}") from None
+    status = response.status
+    _record(db, forward_id, status, started, None if 200 <= status < 300 else
+            response.data[:500].decode("utf-8", "replace"))
+    if 200 <= status < 300:
+        return
+    if status == 410:
+        with db.unit_of_work() as session:
+            session.execute(update(Factory).where(Factory.id == factory_id)
+                            .values(webhook_url=None))
+        raise EndpointGone("410: the factory removed its endpoint")
+    if status in RETRYABLE or status >= 500:
+        after = response.headers.get("Retry-After", "")
+        raise RetryLater(f"HTTP {status}", after=float(after) if after.isdigit() else None)
+    raise GiveUp(f"HTTP {status}")
+
+
 @handles(TOPIC, schedule=WEBHOOK_STEPS)
 def deliver(message, app_state: AppState) -> None:
     """Worker: POST a forward to its factory, signed; classify the answer for retries."""
@@ -155,27 +189,27 @@ def deliver(message, app_state: AppState) -> None:
         signing = signing_secrets(factory, app_state.app.config["SECRET_KEY"])
         forward_id, factory_id = forward.id, factory.id
     _set_state(db, forward_id, ("queued",), "sending")
-    headers = webhooks.headers(signing, message.message_id, int(time.time()), payload)
-    started = time.monotonic()
     try:
-        response = _http.request("POST", url, body=payload, headers=headers, timeout=TIMEOUT,
-                                 redirect=False)
-    except urllib3.exceptions.HTTPError as exc:
-        _record(db, forward_id, None, started, f"{type(exc).__name__}: {exc}"[:500])
-        raise RetryLater(f"network error: {exc}") from None
-    status = response.status
-    _record(db, forward_id, status, started, None if 200 <= status < 300 else
-            response.data[:500].decode("utf-8", "replace"))
-    if 200 <= status < 300:
-        _set_state(db, forward_id, ("queued", "sending"), "submitted")
-    elif status == 410:
-        with db.unit_of_work() as session:
-            session.execute(update(Factory).where(Factory.id == factory_id)
-                            .values(webhook_url=None))
+        _post(db, forward_id, factory_id, url, message.message_id, payload, signing)
+    except EndpointGone:
         _set_state(db, forward_id, ("sending",), "queued")  # the portal shows it now
-        raise GiveUp("410: the factory removed its endpoint")
-    elif status in RETRYABLE or status >= 500:
-        after = response.headers.get("Retry-After", "")
-        raise RetryLater(f"HTTP {status}", after=float(after) if after.isdigit() else None)
-    else:
-        raise GiveUp(f"HTTP {status}")
+        raise
+    _set_state(db, forward_id, ("queued", "sending"), "submitted")
+
+
+@handles(NOTICE, schedule=WEBHOOK_STEPS)
+def notify(message, app_state: AppState) -> None:
+    """Worker: tell a factory the centre asks it to cancel a forward it holds, signed, under
+    the notice's own id."""
+    db = app_state.db
+    with db.read_session() as session:
+        forward = session.get(Forward, message.payload["forward"])
+        factory = forward.factory if forward is not None else None
+        if factory is None or not factory.webhook_url or forward.state != "cancel_requested":
+            return  # confirmed already, or the factory works from its portal
+        payload = json.dumps({"type": "forward.cancel_requested", "data": {
+            "forward": forward.message_id, "order": forward.group.order.number,
+            "reason": forward.reason}}, sort_keys=True).encode()
+        signing = signing_secrets(factory, app_state.app.config["SECRET_KEY"])
+        args = (forward.id, factory.id, factory.webhook_url)
+    _post(db, *args, message.message_id, payload, signing)

@@ -209,3 +209,24 @@ def test_a_forward_whose_delivery_gave_up_waits_on_the_staff_board_until_sent_ag
         receiver.stop()
     assert receiver.ids == [sent.message_id, sent.message_id]  # the same id, sent again
     assert forward(db).state == "submitted"
+
+
+def test_cancelling_a_delivered_forward_tells_the_factory_under_a_new_id(app, db,
+                                                                       factory_order):
+    receiver = WebhookReceiver(factory_order.secret)
+    try:
+        number = factory_order(receiver.url)
+        Worker(state(app)).run_once()
+        orders.cancel(db, number, actor="staff:t")
+        while Worker(state(app)).run_once():
+            pass
+    finally:
+        receiver.stop()
+    sent = forward(db)
+    assert sent.state == "cancel_requested"
+    assert [body["type"] for body in receiver.bodies] == ["forward.created",
+                                                          "forward.cancel_requested"]
+    assert receiver.bodies[1]["data"] == {"forward": sent.message_id, "order": number,
+                                          "reason": "order_cancelled"}
+    assert receiver.ids[0] == sent.message_id and receiver.ids[1] != sent.message_id
+    assert [a.status_code for a in attempts(db)] == [200, 200]
