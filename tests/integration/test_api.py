@@ -285,3 +285,10 @@ def test_openapi_document_is_valid_and_lists_every_operation(sqlite_app):
     assert ("/api/v1/orders", "POST") in listed
     parameters = document["paths"]["/api/v1/orders"]["post"]["parameters"]
     assert parameters[0]["name"] == "Idempotency-Key"
+    stock = document["paths"]["/api/v1/factory/stock/{sku}"]["put"]
+    assert stock["security"] == [{"factoryToken": []}]
+    assert [p["name"] for p in stock["parameters"]] == ["sku", "If-Match"]
+    assert {"412", "428", "401"} <= set(stock["responses"])
+    settlement = document["paths"]["/api/v1/factory/settlement"]["get"]
+    assert [p["name"] for p in settlement["parameters"]] == ["from", "to"]
+    assert document["components"]["securitySchemes"]["factoryToken"]["scheme"] == "bearer"
