@@ -1,4 +1,5 @@
-"""Buyer pages: the scan page, search, the cart and checkout, and the order page."""
+"""Buyer pages: the scan page, search, the cart and checkout, the order page, and the zone
+screens."""
 
 from flask import Flask
 
@@ -6,6 +7,7 @@ from flask import Flask
 def init_app(app: Flask, csrf) -> None:
     """Register the buyer-facing blueprints; their forms are checked by origin, not by token."""
     from kiosk.cart import bp as cart_bp
+    from kiosk.display import bp as display_bp
     from kiosk.order_page import bp as order_bp
     from kiosk.scan import bp as scan_bp
     from kiosk.search import bp as search_bp
@@ -15,3 +17,4 @@ def init_app(app: Flask, csrf) -> None:
     csrf.exempt(cart_bp)
     app.register_blueprint(cart_bp)
     app.register_blueprint(order_bp)
+    app.register_blueprint(display_bp)

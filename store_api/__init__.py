@@ -117,6 +117,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     from store_api.services import events, orders  # noqa: F401 - worker handlers and jobs
     from store_api.web import (
+        console_displays,  # noqa: F401 - adds its views to the console
         console_labels,  # noqa: F401 - adds its views to the console
         errors,
         formatting,

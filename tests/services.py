@@ -124,11 +124,11 @@ class PostgresServer:
 class StoreServer:
     """`xuanpin serve` (gunicorn) in a child process on a free port, with settings from env."""
 
-    def __init__(self, env: dict[str, str]):
+    def __init__(self, env: dict[str, str], port: int | None = None):
         import re
         import sys
 
-        self.port = free_port()
+        self.port = port or free_port()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "store_api.cli", "serve", "--port", str(self.port)],
             env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

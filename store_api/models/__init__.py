@@ -3,6 +3,7 @@
 from store_api.models.base import Base
 from store_api.models.buyers import Buyer, Cart, CartLine
 from store_api.models.catalogue import Factory, PriceTier, Product, ProductImage, ShelfSlot, Zone
+from store_api.models.displays import Screen, ZonePin
 from store_api.models.forwards import (
     DeliveryAttempt,
     Forward,
@@ -38,6 +39,7 @@ __all__ = [
     "Product",
     "ProductImage",
     "ScanEvent",
+    "Screen",
     "ShelfSlot",
     "Shipment",
     "ShipmentLine",
@@ -46,4 +48,5 @@ __all__ = [
     "StockLocation",
     "User",
     "Zone",
+    "ZonePin",
 ]

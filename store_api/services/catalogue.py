@@ -67,11 +67,12 @@ class CrossBorderFacts:
 
     @property
     def saving_percent(self) -> int | None:
-        """How much less volumetric weight the folded pack costs than the unfolded size."""
+        """How much less volumetric weight the folded pack costs than the unfolded size, rounded
+        down, so a pack that still weighs something never claims to save 100 %."""
         packed, unfolded = self.volumetric_kg, self.unfolded_volumetric_kg
         if packed is None or not unfolded or unfolded <= packed:
             return None
-        return round((unfolded - packed) / unfolded * 100)
+        return int((unfolded - packed) / unfolded * 100)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,11 @@ def order_channel(number: str) -> str:
     return f"order:{number}"
 
 
+def display_channel(zone: str) -> str:
+    """Return the channel a zone's screens listen on for changes of their pins."""
+    return f"display:{zone}"
+
+
 def order_changed(session: Session, order: Order, products: list[Product] | None = None) -> None:
     """Tell the order's page, and the floor, that an order changed."""
     enqueue(session, TOPIC, {"channel": order_channel(order.number),

@@ -27,6 +27,8 @@ def test_folding_saving_against_the_unfolded_size():
     assert facts.volumetric_kg == 2.24
     assert facts.unfolded_volumetric_kg == 7.84
     assert facts.saving_percent == 71
+    umbrella = CrossBorderFacts(packed_cm=(25, 6, 4), unpacked_cm=(100, 100, 45))
+    assert umbrella.saving_percent == 99  # 99.87 %: not "100 %" while the pack weighs anything
 
 
 def test_no_saving_without_an_unfolded_size():

@@ -1,0 +1,53 @@
+"""Zone screens in the staff console: which products each zone's screen puts first."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from store_api.auth import staff_required
+from store_api.errors import DomainError
+from store_api.models import Zone
+from store_api.services import displays
+from store_api.state import state
+from store_api.web.console import bp
+from store_api.web.session import db_session
+
+
+@bp.get("/displays")
+@staff_required
+def displays_page():
+    """Each zone with its pinned products, and a link to its screen."""
+    zones = list(db_session().scalars(select(Zone).order_by(Zone.id)))
+    return render_template("console/displays.html", zones=zones,
+                           pins=displays.pins(db_session()))
+
+
+def _pin_action(action) -> object:
+    try:
+        action()
+    except DomainError as error:
+        flash(str(error), "error")
+    return redirect(url_for("console.displays_page"), 303)
+
+
+@bp.post("/displays/<zone>/pins")
+@staff_required
+def add_pin(zone: str):
+    """Pin a product (by SKU) first on a zone's screen."""
+    return _pin_action(lambda: displays.pin(state().db, zone, request.form.get("sku", "")))
+
+
+@bp.post("/displays/<zone>/pins/<sku>/remove")
+@staff_required
+def remove_pin(zone: str, sku: str):
+    """Take a pin off."""
+    return _pin_action(lambda: displays.unpin(state().db, zone, sku))
+
+
+@bp.post("/displays/<zone>/pins/<sku>/<any(up, down):direction>")
+@staff_required
+def move_pin(zone: str, sku: str, direction: str):
+    """Move a pin one place earlier or later."""
+    return _pin_action(lambda: displays.move_pin(state().db, zone, sku,
+                                                 -1 if direction == "up" else 1))

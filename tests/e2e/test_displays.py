@@ -1,0 +1,97 @@
+"""Zone screens in real Chromium at 1920 x 1080: each zone's screen, an order showing within a
+second, and a screen that keeps its content through a server restart and recovers alone."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import requests
+
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_scan_to_order import pick_products
+from tests.services import StoreServer
+
+ZONES = ("bestseller", "cross-border", "streamer")
+
+
+def tv(browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    return context, context.new_page()
+
+
+def test_each_zone_screen_shows_products_with_codes_to_scan(live_server, browser):
+    context, page = tv(browser)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    try:
+        for zone in ZONES:
+            page.goto(f"{live_server.url}/display/{zone}")
+            cards = page.locator("article.card")
+            cards.first.wait_for()
+            assert cards.count() == 4 and not errors
+            size = cards.first.locator(".qr").bounding_box()
+            assert size["width"] >= 280  # about 9 cm on a 55-inch screen: scannable from 1.5 m
+            # Everything fits the screen: a TV does not scroll.
+            assert page.evaluate("document.documentElement.scrollHeight") <= 1080
+            assert page.locator(".ticker").bounding_box()["y"] < 1080
+            assert page.locator("#clock").inner_text().count(":") == 1
+            assert page.locator("#offline").is_hidden()
+            screenshot(page, f"display-{zone}")
+    finally:
+        context.close()
+
+
+def test_an_order_shows_on_the_bestseller_screen_within_a_second(live_server, browser):
+    context, page = tv(browser)
+    try:
+        page.goto(f"{live_server.url}/display/bestseller")
+        page.wait_for_function("document.getElementById('display').dataset.online === 'yes'")
+        (code, quantity, _), _ = pick_products(live_server.var)
+        slot = requests.get(f"{live_server.url}/api/v1/slots/{code}", timeout=30).json()
+        buyer = requests.Session()
+        assert buyer.post(f"{live_server.url}/api/v1/buyer", timeout=30, json={
+            "phone": "13600002222", "name": "周老板", "business_type": "shop"}).ok
+        placed = buyer.post(f"{live_server.url}/api/v1/orders", timeout=30,
+                            headers={"Idempotency-Key": uuid.uuid4().hex},
+                            json={"lines": [{"sku": slot["sku"], "quantity": quantity}]})
+        assert placed.status_code == 201, placed.text
+        started = time.monotonic()
+        page.wait_for_function(
+            "([name, units]) => [...document.querySelectorAll('#ticker li.order')].some("
+            "li => li.textContent.includes(name) && li.textContent.includes(units + ' 件'))",
+            arg=[slot["name_zh"], quantity], timeout=1000)
+        print(f"order on the screen {1000 * (time.monotonic() - started):.0f} ms after the API")
+        assert "周老板" not in page.content() and "13600002222" not in page.content()
+    finally:
+        context.close()
+
+
+def test_a_screen_keeps_its_content_while_the_server_is_down_and_recovers(browser, tmp_path):
+    env = {"XUANPIN_PATHS_VAR_DIR": str(tmp_path / "var")}
+    for step in ("init", "demo"):
+        subprocess.run([sys.executable, "-m", "store_api.cli", step], check=True,
+                       capture_output=True, env={**os.environ, **env})
+    server = StoreServer(env)
+    context, page = tv(browser)
+    try:
+        page.goto(f"{server.url}/display/streamer")
+        page.wait_for_function("document.getElementById('display').dataset.online === 'yes'")
+        page.evaluate("window.__sameDocument = true")
+        shown = page.locator("article.card h2").all_inner_texts()
+        server.stop()
+        page.wait_for_function("document.getElementById('display').dataset.online === 'no'",
+                               timeout=15000)
+        stamp = page.locator("#offline").inner_text()
+        assert stamp.startswith("更新于 ") and stamp[-3] == ":"
+        assert page.locator("article.card h2").all_inner_texts() == shown
+        screenshot(page, "display-offline")
+        server = StoreServer(env, port=server.port)
+        page.wait_for_function("document.getElementById('display').dataset.online === 'yes'",
+                               timeout=40000)
+        assert page.locator("#offline").is_hidden()
+        assert page.evaluate("window.__sameDocument") is True  # recovered without a reload
+    finally:
+        context.close()
+        server.stop()

@@ -1,0 +1,147 @@
+"""Zone screens' content equals what the raw rows say: bestsellers by units (ties by scans) with
+the rising mark, cross-border and streamer picks with their facts, pins first, a ticker with no
+buyer in it; pins are managed in the console, and a screen's stream says when to refresh."""
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from store_api.models import Buyer, Order, Product, ScanEvent, Zone
+from store_api.models.base import utcnow
+from store_api.services import displays, inventory
+from store_api.services.checkout import Delivery, place_order
+from store_api.services.inventory import StockLine
+from store_api.state import state
+from store_api.worker import Worker
+from tests.conftest import staff_client
+
+
+def terms(app, products=12):
+    settings = state(app).settings
+    return displays.Terms("standard", 7, products, 12.0, settings["centre.timezone"])
+
+
+def content(app, zone, products=12):
+    with state(app).db.read_session() as session:
+        return displays.zone_content(session, zone, terms(app, products))
+
+
+def _world(app, make_product, count=4):
+    """Products with centre stock, a buyer; returns (skus, product ids, buyer id)."""
+    db = state(app).db
+    with db.unit_of_work() as session:
+        made = [make_product(session, name_zh=f"展示商品{i}") for i in range(count)]
+        for product, centre, _ in made:
+            inventory.receive(session, [StockLine(product.id, centre.id, 500)], actor="t")
+        buyer = Buyer(phone="13500001234", name="吴老板", business_type="shop",
+                      member_level="standard")
+        session.add(buyer)
+        session.flush()
+        return [p.sku for p, _, _ in made], [p.id for p, _, _ in made], buyer.id
+
+
+def _order(app, buyer_id, sku, quantity, key, days_ago=0):
+    number = place_order(state(app).db, buyer_id=buyer_id, requested=[(sku, quantity)],
+                         delivery=Delivery(), idempotency_key=key,
+                         settings=state(app).settings)
+    if days_ago:
+        with state(app).db.unit_of_work() as session:
+            session.execute(update(Order).where(Order.number == number).values(
+                created_at=utcnow() - timedelta(days=days_ago)))
+    return number
+
+
+def test_bestsellers_rank_by_units_then_scans_and_mark_the_rising(app, make_product):
+    skus, ids, buyer = _world(app, make_product)
+    _order(app, buyer, skus[0], 30, "bs-key-0001", days_ago=6)  # older half only: falling
+    _order(app, buyer, skus[1], 20, "bs-key-0002")             # newer half: rising
+    _order(app, buyer, skus[2], 20, "bs-key-0003", days_ago=1)
+    _order(app, buyer, skus[3], 50, "bs-key-0004", days_ago=9)  # outside the window
+    with state(app).db.unit_of_work() as session:
+        zone = session.scalar(select(Zone).where(Zone.code == "bestseller"))
+        slot_of = {p.id: p.slot.id for p in session.scalars(select(Product))}
+        session.add_all([ScanEvent(slot_id=slot_of[ids[2]], zone_id=zone.id, product_id=ids[2],
+                                   session_id="s") for _ in range(3)])
+    shown = content(app, "bestseller", products=3)
+    assert [(i["sku"], i["facts"]) for i in shown["items"]] == [
+        (skus[0], {"units": 30, "rising": False}),
+        (skus[2], {"units": 20, "rising": True}),   # ties with skus[1], more scans
+        (skus[1], {"units": 20, "rising": True}),
+    ]
+    assert [entry["units"] for entry in shown["ticker"]] == [20, 20, 30]
+    assert all(set(entry) == {"at", "units", "name_zh", "name_en", "products"}
+               for entry in shown["ticker"])
+    assert "吴老板" not in str(shown) and "13500001234" not in str(shown)
+
+
+def test_pins_come_first_in_their_order_and_are_managed_in_the_console(app, make_product):
+    skus, _, buyer = _world(app, make_product)
+    _order(app, buyer, skus[0], 30, "pin-key-001")
+    client, token = staff_client(app)
+    for sku in (skus[3], skus[2]):
+        assert client.post("/console/displays/bestseller/pins",
+                           data={"csrf_token": token, "sku": sku}).status_code == 303
+    again = client.post("/console/displays/bestseller/pins",
+                        data={"csrf_token": token, "sku": skus[3]}, follow_redirects=True)
+    assert 'class="error-message"' in again.get_data(as_text=True)
+    unknown = client.post("/console/displays/bestseller/pins",
+                          data={"csrf_token": token, "sku": "NOPE"}, follow_redirects=True)
+    assert 'class="error-message"' in unknown.get_data(as_text=True)
+    assert client.post("/console/displays/bestseller/pins", data={"sku": skus[1]}).status_code \
+        == 400
+    assert [i["sku"] for i in content(app, "bestseller", 3)["items"]] == [skus[3], skus[2],
+                                                                          skus[0]]
+    client.post(f"/console/displays/bestseller/pins/{skus[2]}/up", data={"csrf_token": token})
+    shown = content(app, "bestseller", 3)["items"]
+    assert [(i["sku"], i["pinned"]) for i in shown] == [(skus[2], True), (skus[3], True),
+                                                         (skus[0], False)]
+    client.post(f"/console/displays/bestseller/pins/{skus[2]}/remove",
+                data={"csrf_token": token})
+    assert [i["sku"] for i in content(app, "bestseller", 2)["items"]] == [skus[3], skus[0]]
+    page = client.get("/console/displays").get_data(as_text=True)
+    assert f'data-sku="{skus[3]}"' in page and f'data-sku="{skus[2]}"' not in page
+    assert app.test_client().get("/console/displays").status_code == 302
+
+
+def test_cross_border_and_streamer_screens_show_their_facts(app, make_product):
+    with state(app).db.unit_of_work() as session:
+        folding, _, _ = make_product(session, name_zh="折叠伞")
+        folding.foldable = True
+        folding.packed_length_cm, folding.packed_width_cm, folding.packed_height_cm = 25, 6, 4
+        folding.unpacked_length_cm, folding.unpacked_width_cm, folding.unpacked_height_cm = (
+            100, 100, 45)
+        bulky, _, _ = make_product(session, name_zh="大号收纳箱")
+        bulky.packed_length_cm, bulky.packed_width_cm, bulky.packed_height_cm = 60, 40, 40
+        sample, _, _ = make_product(session, name_zh="主播样品杯", ladder=((1, 1000),))
+        sample.sample_available, sample.suggested_retail_fen = True, 2500
+        zone = session.scalar(select(Zone).where(Zone.code == "streamer"))
+        session.add_all([ScanEvent(slot_id=sample.slot.id, zone_id=zone.id,
+                                   product_id=sample.id, session_id="s") for _ in range(2)])
+        session.add(ScanEvent(slot_id=sample.slot.id, zone_id=zone.id, product_id=sample.id,
+                              session_id="s", created_at=utcnow() - timedelta(days=2)))
+        skus = folding.sku, bulky.sku, sample.sku
+    cross = {i["sku"]: i["facts"] for i in content(app, "cross-border")["items"]}
+    assert cross == {skus[0]: {"foldable": True, "packed_litres": 0.6, "volumetric_kg": 0.1,
+                               "unfolded_volumetric_kg": 75.0, "saving_percent": 99}}
+    streamer = content(app, "streamer")["items"]
+    assert [(i["sku"], i["facts"]) for i in streamer] == [(skus[2], {
+        "sample_available": True, "dropship_allowed": False, "suggested_retail_fen": 2500,
+        "margin_percent": 60.0, "scans_today": 2})]
+
+
+def test_a_screen_page_its_content_and_its_stream(app, make_product):
+    skus, _, buyer = _world(app, make_product, count=1)
+    client = app.test_client()
+    assert client.get("/display/nowhere").status_code == 404
+    assert client.get("/display/nowhere/events").status_code == 404
+    page = client.get("/display/bestseller").get_data(as_text=True)
+    assert "爆款区" in page and 'id="display-data"' in page
+    data = client.get("/display/bestseller/content.json").get_json()
+    assert data["items"] and data["items"][0]["qr"].startswith("<svg")
+    stream = client.get("/display/bestseller/events", buffered=False)
+    chunks = stream.response
+    assert next(chunks).startswith(b"retry:")
+    _order(app, buyer, skus[0], 5, "stream-key-01")
+    Worker(state(app)).run_once()  # publishes the order to the broker
+    assert next(chunks).startswith(b"event: changed")
+    stream.close()
