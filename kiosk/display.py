@@ -7,14 +7,23 @@ from functools import lru_cache
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, abort, jsonify, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from kiosk.streams import event_stream
 from shelf_labels.qr import slot_url
 from store_api.errors import NotFound
 from store_api.models import Zone
-from store_api.services import displays
+from store_api.services import displays, screens
 from store_api.services.events import display_channel
 from store_api.state import state
 from store_api.web.session import db_session
@@ -47,6 +56,44 @@ def content(zone: str) -> dict:
     return found
 
 
+SCREEN_COOKIE = "xuanpin_screen"
+
+
+def _this_screen():
+    """The registered screen this browser is, if any (from its cookie)."""
+    return screens.find(db_session(), request.cookies.get(SCREEN_COOKIE))
+
+
+@bp.get("/display")
+def screen_start():
+    """Where a screen starts: its zone once approved, else the code staff approve it by."""
+    screen = _this_screen()
+    if screen is not None and screen.approved and screen.zone is not None:
+        screens.heartbeat(state().db, screen.id)
+        return redirect(url_for("display.display_page", zone=screen.zone.code))
+    if screen is None:
+        token, code = screens.register(state().db)
+    else:
+        token, code = None, screen.code
+    response = make_response(render_template("kiosk/display_pairing.html", code=code))
+    if token:
+        response.set_cookie(SCREEN_COOKIE, token, max_age=10 * 365 * 24 * 3600, httponly=True,
+                            samesite="Lax")
+    return response
+
+
+@bp.get("/display/pairing.json")
+def pairing_status():
+    """For a waiting screen: its code, and its zone's address once staff approved it."""
+    screen = _this_screen()
+    if screen is None:
+        return jsonify(code=None, zone_url=url_for("display.screen_start"))
+    screens.heartbeat(state().db, screen.id)
+    approved = screen.approved and screen.zone is not None
+    return jsonify(code=screen.code, zone_url=url_for(
+        "display.display_page", zone=screen.zone.code) if approved else None)
+
+
 @bp.get("/display/<zone>")
 def display_page(zone: str):
     """The zone's screen: products in rotating pages with QR codes, a ticker and the time."""
@@ -59,7 +106,14 @@ def display_page(zone: str):
 @bp.get("/display/<zone>/content.json")
 def display_content(zone: str):
     """The zone's content as JSON, for the screen to refresh without reloading."""
-    response = jsonify(content(zone))
+    found = content(zone)
+    screen = _this_screen()
+    if screen is not None:
+        # A registered screen's refreshes are its heartbeat, and how it learns of a new zone.
+        screens.heartbeat(state().db, screen.id)
+        if screen.approved and screen.zone is not None and screen.zone.code != zone:
+            found["moved_to"] = url_for("display.display_page", zone=screen.zone.code)
+    response = jsonify(found)
     response.headers["Cache-Control"] = "no-store"
     return response
 

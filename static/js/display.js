@@ -107,6 +107,7 @@
       const response = await fetch(root.dataset.contentUrl, { cache: "no-store" });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       content = await response.json();
+      if (content.moved_to) { window.location.assign(content.moved_to); return true; }
       fetchedAt = new Date();
       render();
       return true;
@@ -146,6 +147,7 @@
   tick();
   setInterval(tick, 1000);
   setInterval(() => { page += 1; showPage(); }, Number(root.dataset.pageSeconds) * 1000);
-  setInterval(refresh, 60000); // a safety net for an event lost between processes
+  // A safety net for an event lost between processes, and a registered screen's heartbeat.
+  setInterval(refresh, 30000);
   if (window.EventSource) connect();
 })();

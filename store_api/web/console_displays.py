@@ -1,4 +1,5 @@
-"""Zone screens in the staff console: which products each zone's screen puts first."""
+"""Zone screens in the staff console: the screens on the floor (approve, move, forget) and which
+products each zone's screen puts first."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from store_api.auth import staff_required
 from store_api.errors import DomainError
 from store_api.models import Zone
-from store_api.services import displays
+from store_api.services import displays, screens
 from store_api.state import state
 from store_api.web.console import bp
 from store_api.web.session import db_session
@@ -19,11 +20,13 @@ from store_api.web.session import db_session
 def displays_page():
     """Each zone with its pinned products, and a link to its screen."""
     zones = list(db_session().scalars(select(Zone).order_by(Zone.id)))
+    silent_after = state().settings["displays.silent_after_s"]
     return render_template("console/displays.html", zones=zones,
-                           pins=displays.pins(db_session()))
+                           pins=displays.pins(db_session()),
+                           screens=screens.listing(db_session(), silent_after))
 
 
-def _pin_action(action) -> object:
+def _act(action) -> object:
     try:
         action()
     except DomainError as error:
@@ -35,19 +38,35 @@ def _pin_action(action) -> object:
 @staff_required
 def add_pin(zone: str):
     """Pin a product (by SKU) first on a zone's screen."""
-    return _pin_action(lambda: displays.pin(state().db, zone, request.form.get("sku", "")))
+    return _act(lambda: displays.pin(state().db, zone, request.form.get("sku", "")))
 
 
 @bp.post("/displays/<zone>/pins/<sku>/remove")
 @staff_required
 def remove_pin(zone: str, sku: str):
     """Take a pin off."""
-    return _pin_action(lambda: displays.unpin(state().db, zone, sku))
+    return _act(lambda: displays.unpin(state().db, zone, sku))
 
 
 @bp.post("/displays/<zone>/pins/<sku>/<any(up, down):direction>")
 @staff_required
 def move_pin(zone: str, sku: str, direction: str):
     """Move a pin one place earlier or later."""
-    return _pin_action(lambda: displays.move_pin(state().db, zone, sku,
+    return _act(lambda: displays.move_pin(state().db, zone, sku,
                                                  -1 if direction == "up" else 1))
+
+
+@bp.post("/screens/approve")
+@staff_required
+def approve_screen():
+    """Approve a screen by the code it shows, or move one, to a zone."""
+    return _act(lambda: screens.approve(state().db, request.form.get("code", ""),
+                                               request.form.get("zone", ""),
+                                               request.form.get("name", "")))
+
+
+@bp.post("/screens/<int:screen>/remove")
+@staff_required
+def remove_screen(screen: int):
+    """Forget a screen."""
+    return _act(lambda: screens.remove(state().db, screen))

@@ -145,3 +145,59 @@ def test_a_screen_page_its_content_and_its_stream(app, make_product):
     Worker(state(app)).run_once()  # publishes the order to the broker
     assert next(chunks).startswith(b"event: changed")
     stream.close()
+
+
+def test_a_new_screen_shows_a_code_until_staff_approve_it_with_a_zone(app, monkeypatch):
+    from store_api.services import screens
+
+    tv = app.test_client()
+    first = tv.get("/display")
+    assert first.status_code == 200 and "xuanpin_screen" in first.headers["Set-Cookie"]
+    code = first.get_data(as_text=True).split('id="pairing-code">')[1].split("<")[0]
+    assert len(code) == 6 and set(code) <= set(screens.CODE_ALPHABET)
+    assert tv.get("/display").get_data(as_text=True).count(code) == 1  # same screen, same code
+    assert tv.get("/display/pairing.json").get_json() == {"code": code, "zone_url": None}
+
+    staff, token = staff_client(app)
+    listed = staff.get("/console/displays").get_data(as_text=True)
+    assert f'data-screen="{code}"' in listed and 'class="silent"' not in listed
+    wrong = staff.post("/console/screens/approve", data={"csrf_token": token, "code": "ZZZZZZ",
+                                                         "zone": "streamer"},
+                       follow_redirects=True)
+    assert 'class="error-message"' in wrong.get_data(as_text=True)
+    assert staff.post("/console/screens/approve", data={"code": code, "zone": "streamer"}
+                      ).status_code == 400  # no CSRF token
+    staff.post("/console/screens/approve", data={"csrf_token": token, "code": code.lower(),
+                                                 "zone": "streamer", "name": "入口大屏"})
+    assert tv.get("/display/pairing.json").get_json()["zone_url"] == "/display/streamer"
+    assert tv.get("/display").headers["Location"] == "/display/streamer"
+
+    # Moved by staff, the screen learns it from its next refresh.
+    staff.post("/console/screens/approve", data={"csrf_token": token, "code": code,
+                                                 "zone": "cross-border"})
+    assert tv.get("/display/streamer/content.json").get_json()["moved_to"] == \
+        "/display/cross-border"
+    assert "moved_to" not in app.test_client().get("/display/streamer/content.json").get_json()
+
+    # Quiet for longer than displays.silent_after_s, it is flagged.
+    later = utcnow() + timedelta(seconds=state(app).settings["displays.silent_after_s"] + 1)
+    monkeypatch.setattr(screens, "utcnow", lambda: later)
+    assert 'class="silent"' in staff.get("/console/displays").get_data(as_text=True)
+    tv.get("/display/cross-border/content.json")  # a heartbeat
+    assert 'class="silent"' not in staff.get("/console/displays").get_data(as_text=True)
+
+
+def test_a_forged_or_forgotten_screen_cookie_starts_over(app):
+    tv = app.test_client()
+    tv.set_cookie("xuanpin_screen", "x" * 40)
+    fresh = tv.get("/display")
+    assert fresh.status_code == 200 and "xuanpin_screen=" in fresh.headers["Set-Cookie"]
+    staff, token = staff_client(app)
+    code = fresh.get_data(as_text=True).split('id="pairing-code">')[1].split("<")[0]
+    with state(app).db.read_session() as session:
+        from store_api.models import Screen
+
+        screen_id = session.scalar(select(Screen.id).where(Screen.code == code))
+    staff.post(f"/console/screens/{screen_id}/remove", data={"csrf_token": token})
+    again = tv.get("/display").get_data(as_text=True)
+    assert code not in again and 'id="pairing-code"' in again
