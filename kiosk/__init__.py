@@ -1,5 +1,5 @@
-"""Buyer pages: the scan page, search, the cart and checkout, the order page, and the zone
-screens."""
+"""Buyer pages: the scan page, search, the cart and checkout, the order page, the zone screens
+and the touch kiosk."""
 
 from flask import Flask
 
@@ -11,6 +11,7 @@ def init_app(app: Flask, csrf) -> None:
     from kiosk.order_page import bp as order_bp
     from kiosk.scan import bp as scan_bp
     from kiosk.search import bp as search_bp
+    from kiosk.touch import bp as touch_bp
 
     app.register_blueprint(scan_bp)
     app.register_blueprint(search_bp)
@@ -18,3 +19,5 @@ def init_app(app: Flask, csrf) -> None:
     app.register_blueprint(cart_bp)
     app.register_blueprint(order_bp)
     app.register_blueprint(display_bp)
+    csrf.exempt(touch_bp)
+    app.register_blueprint(touch_bp)

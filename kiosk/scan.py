@@ -13,6 +13,7 @@ import secrets
 from flask import Blueprint, make_response, render_template, request
 from flask_babel import get_locale
 
+from kiosk.touch import is_kiosk
 from store_api.api.buyer_api import buyers_slot_view
 from store_api.state import state
 from store_api.web import buyer_session
@@ -38,7 +39,8 @@ def _render(code: str):
 def product_page(code: str):
     """Show the slot's product: pictures, prices for this buyer, stock by source."""
     code = code[:64]
-    personal = buyer_session.cart_token() or buyer_session.buyer_id()
+    # A kiosk's page carries its own bar, so it is never served from the shared cache either.
+    personal = buyer_session.cart_token() or buyer_session.buyer_id() or is_kiosk()
     key = (code, str(get_locale()))
     pages = app_cache("scan_pages", state().settings["kiosk.page_cache_seconds"])
     page = None if personal else pages.get(key)

@@ -77,3 +77,20 @@ LABEL_FACT_NAMES = {
     "place": _l("place on the shelf"),
     "code": _l("slot code"),
 }
+# Product categories of the demo centre; a category not named here shows its code.
+CATEGORY_NAMES = {
+    "accessories": _l("Accessories"),
+    "apparel": _l("Apparel"),
+    "appliances": _l("Small appliances"),
+    "drinkware": _l("Cups and bottles"),
+    "electronics": _l("Electronics"),
+    "furniture": _l("Furniture"),
+    "household": _l("Household"),
+    "kitchen": _l("Kitchen"),
+    "outdoor": _l("Outdoor"),
+    "party": _l("Party supplies"),
+    "stationery": _l("Stationery"),
+    "storage": _l("Storage"),
+    "tools": _l("Hardware and tools"),
+    "umbrellas": _l("Umbrellas"),
+}

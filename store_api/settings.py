@@ -124,6 +124,7 @@ _CHECKS = {
     "consignment.unsold_days": _positive,
     "consignment.return_offer_percent": _percent,
     "kiosk.page_cache_seconds": _not_negative,
+    "kiosk.idle_reset_s": _positive,
     "displays.window_days": _positive,
     "displays.products": _positive,
     "displays.per_page": _positive,

@@ -232,3 +232,28 @@ def attach_buyer(db: Database, token: str | None, buyer_id: int) -> None:
         cart = session.scalar(select(Cart).where(Cart.token == token))
         if cart is not None:
             cart.buyer_id = buyer_id
+
+
+def hand_over(db: Database, from_token, to_token: str | None, *, idle_minutes: int) -> str:
+    """Move a cart's lines to another device's cart (adding to lines it has) and return that
+    cart's token; the giving cart is left empty, so a second hand-over finds nothing."""
+    with db.unit_of_work() as session:
+        giving = session.scalar(select(Cart).where(Cart.token == from_token)) if isinstance(
+            from_token, str) else None
+        if giving is None or not giving.lines or is_expired(giving, idle_minutes):
+            raise DomainError(_l("This cart was taken already, or has expired."),
+                              code="cart_gone", status=410)
+        if to_token == from_token:
+            return to_token
+        taking = _open_cart(session, to_token, idle_minutes)
+        have = {line.product_id: line for line in taking.lines}
+        for line in list(giving.lines):
+            product = session.get(Product, line.product_id)
+            if line.product_id in have:
+                have[line.product_id].quantity += line.quantity
+                check_quantity(have[line.product_id].quantity, product)
+            else:
+                session.add(CartLine(cart_id=taking.id, product_id=line.product_id,
+                                     quantity=line.quantity))
+        session.execute(delete(CartLine).where(CartLine.cart_id == giving.id))
+        return taking.token

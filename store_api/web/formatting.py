@@ -7,6 +7,7 @@ from flask_babel import format_datetime, get_locale
 
 from store_api.names import (
     BUSINESS_TYPE_NAMES,
+    CATEGORY_NAMES,
     FORWARD_REASON_NAMES,
     FORWARD_STATE_NAMES,
     GROUP_NAMES,
@@ -58,10 +59,11 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(localdate)
     app.add_template_global(localised)
     app.add_template_global(lambda: str(get_locale()), "current_locale")
+    app.add_template_global(lambda key: state().settings[key], "setting")
     app.jinja_env.globals.update(
         business_type_names=BUSINESS_TYPE_NAMES, status_names=ORDER_STATUS_NAMES,
         group_names=GROUP_NAMES, group_status_names=GROUP_STATUS_NAMES,
         payment_method_names=PAYMENT_METHOD_NAMES, print_status_names=PRINT_STATUS_NAMES,
         fact_names=LABEL_FACT_NAMES, forward_state_names=FORWARD_STATE_NAMES,
-        forward_reason_names=FORWARD_REASON_NAMES,
+        forward_reason_names=FORWARD_REASON_NAMES, category_names=CATEGORY_NAMES,
     )

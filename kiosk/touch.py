@@ -1,0 +1,108 @@
+"""The touch kiosk: browse by zone and category, search, the product page as on the phone, a
+cart built on the kiosk and handed to the buyer's phone by a QR code, and a reset when idle."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from kiosk.display import qr_svg
+from store_api.errors import DomainError
+from store_api.models import Product, ShelfSlot, Zone
+from store_api.services import carts
+from store_api.services.catalogue import search
+from store_api.state import state
+from store_api.web import buyer_session
+from store_api.web.same_origin import require_same_origin
+from store_api.web.session import db_session
+
+bp = Blueprint("touch", __name__, template_folder="templates")
+bp.before_request(require_same_origin)
+KIOSK = "kiosk"
+# A hand-over code on the kiosk's screen works for this long.
+HANDOFF_SECONDS = 600
+
+
+def is_kiosk() -> bool:
+    """Tell whether this browser is a kiosk (it opened /kiosk)."""
+    return bool(session.get(KIOSK))
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(state().app.config["SECRET_KEY"], salt="kiosk-handoff")
+
+
+def _products(zone: str | None, category: str | None) -> list[Product]:
+    query = (select(Product).join(ShelfSlot, ShelfSlot.product_id == Product.id)
+             .where(Product.status == "active", ShelfSlot.status == "active")
+             .options(selectinload(Product.slot), selectinload(Product.images))
+             .order_by(Product.sku))
+    if zone:
+        query = query.join(Zone, Zone.id == ShelfSlot.zone_id).where(Zone.code == zone)
+    if category:
+        query = query.where(Product.category == category)
+    return list(db_session().scalars(query.limit(200)))
+
+
+@bp.get("/kiosk")
+def start():
+    """The start screen: zones, categories and a search box; this browser becomes a kiosk."""
+    session[KIOSK] = True
+    session.permanent = True
+    zones = list(db_session().scalars(select(Zone).order_by(Zone.id)))
+    categories = sorted(c for c in db_session().scalars(
+        select(Product.category).where(Product.status == "active").distinct()) if c)
+    return render_template("kiosk/touch_start.html", zones=zones, categories=categories,
+                           handed=request.args.get("handed") == "1")
+
+
+@bp.get("/kiosk/browse")
+def browse():
+    """Products of a zone or a category, or those matching a search in Chinese or English."""
+    text = request.args.get("q", "")[:50].strip()
+    zone = request.args.get("zone", "")[:32] or None
+    category = request.args.get("category", "")[:40] or None
+    found = search(db_session(), text, limit=60) if text else _products(zone, category)
+    found = [p for p in found if p.slot is not None and p.slot.status == "active"]
+    heading = db_session().scalar(select(Zone).where(Zone.code == zone)) if zone else None
+    return render_template("kiosk/touch_browse.html", products=found, text=text, zone=heading,
+                           category=category)
+
+
+@bp.get("/kiosk/handoff")
+def handoff_code():
+    """The QR code that carries this kiosk's cart to a phone."""
+    token = buyer_session.cart_token()
+    if not token:
+        return redirect(url_for("touch.start"))
+    # The phone reaches the store at its public address, as it does from a shelf label.
+    url = state().settings["server.public_base_url"].rstrip("/") + url_for(
+        "touch.take_cart", code=_signer().dumps(token))
+    return render_template("kiosk/touch_handoff.html", url=url, qr=qr_svg(url),
+                           cart=buyer_session.cart_view(db_session(), None))
+
+
+@bp.get("/kiosk/take/<code>")
+def take_cart(code: str):
+    """On the phone: take the kiosk's cart into this phone's cart, then show it."""
+    try:
+        kiosk_token = _signer().loads(code[:300], max_age=HANDOFF_SECONDS)
+    except BadData:
+        abort(404)
+    try:
+        token = carts.hand_over(state().db, kiosk_token, buyer_session.cart_token(),
+                                idle_minutes=state().settings["carts.idle_minutes"])
+    except DomainError as error:
+        return render_template("error.html", message=str(error)), error.status
+    buyer_session.remember_cart(token)
+    return redirect(url_for("cart.cart_page"), 303)
+
+
+@bp.post("/kiosk/reset")
+def reset():
+    """Start over for the next buyer: forget this kiosk's cart and buyer."""
+    for key in (buyer_session.CART, buyer_session.BUYER):
+        session.pop(key, None)
+    return redirect(url_for("touch.start", handed=request.form.get("handed", "")), 303)
