@@ -17,10 +17,14 @@ HEARTBEAT_SECONDS = 15
 
 
 def _stream_slots() -> threading.BoundedSemaphore:
-    """Each open stream holds a thread; at most half a worker's threads may be held so."""
+    """Under `xuanpin serve` each open stream holds a thread, so at most half a worker's threads
+    may be held so; under `xuanpin streams` (gevent) a stream is a greenlet, and the limit is
+    streams.max_clients."""
     slots = current_app.extensions.get("xuanpin.stream_slots")
     if slots is None:
-        slots = threading.BoundedSemaphore(max(1, state().settings["server.threads"] // 2))
+        limit = current_app.config.get("XUANPIN_STREAM_LIMIT") or max(
+            1, state().settings["server.threads"] // 2)
+        slots = threading.BoundedSemaphore(limit)
         current_app.extensions["xuanpin.stream_slots"] = slots
     return slots
 

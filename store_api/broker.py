@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import redis
 
+from store_api.lifecycle import STOPPING
+
 PREFIX = "xuanpin:"
+log = logging.getLogger(__name__)
 
 
 class Subscription:
@@ -61,26 +66,52 @@ class InProcessBroker:
 
 
 class RedisBroker:
-    """Redis pub/sub, so every process and host sees every message."""
+    """Redis pub/sub, so every process and host sees every message.
+
+    Each process holds one Redis subscription, on a listener thread, and hands what arrives to
+    its own subscribers; a thousand open streams cost one Redis connection, not a thousand.
+    """
 
     def __init__(self, client: redis.Redis):
         self.client = client
+        self._local = InProcessBroker()
+        self._lock = threading.Lock()
+        self._listener: threading.Thread | None = None
+        self.listening = threading.Event()
 
     def publish(self, channel: str, message: dict) -> None:
         """Publish a message as JSON on the channel."""
         self.client.publish(PREFIX + channel, json.dumps(message, ensure_ascii=False))
 
-    @contextmanager
-    def subscribe(self, channels: list[str]) -> Iterator[Subscription]:
+    def subscribe(self, channels: list[str]):
         """Receive the channels' messages while the block runs."""
-        pubsub = self.client.pubsub(ignore_subscribe_messages=True)
-        pubsub.subscribe(*(PREFIX + channel for channel in channels))
+        with self._lock:
+            if self._listener is None or not self._listener.is_alive():
+                self._listener = threading.Thread(target=self._listen, daemon=True,
+                                                  name="xuanpin-redis-listener")
+                self._listener.start()
+        # The first subscriber waits (briefly) until the process listens, so it misses nothing
+        # published after it subscribed; without Redis the page's own refresh takes over.
+        self.listening.wait(timeout=2.0)
+        return self._local.subscribe(channels)
 
-        def receive(timeout: float) -> dict | None:
-            message = pubsub.get_message(timeout=timeout)
-            return json.loads(message["data"]) if message else None
-
-        try:
-            yield Subscription(receive)
-        finally:
-            pubsub.close()
+    def _listen(self) -> None:
+        backoff = 0.5
+        while not STOPPING.is_set():
+            pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+            try:
+                pubsub.psubscribe(PREFIX + "*")
+                self.listening.set()
+                backoff = 0.5
+                while not STOPPING.is_set():
+                    message = pubsub.get_message(timeout=1.0)
+                    if message is not None:
+                        channel = message["channel"].decode()[len(PREFIX):]
+                        self._local.publish(channel, json.loads(message["data"]))
+            except (redis.RedisError, OSError) as error:
+                self.listening.clear()
+                log.warning("redis subscription lost (%s); retrying in %.1f s", error, backoff)
+                time.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+            finally:
+                pubsub.close()

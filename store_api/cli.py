@@ -151,6 +151,27 @@ def serve(host: str | None, port: int | None) -> None:
 
 
 @main.command()
+@click.option("--host", default=None, help="Address to bind (default: server.host).")
+@click.option("--port", default=None, type=click.IntRange(1, 65535),
+              help="Port to bind (default: streams.port).")
+def streams(host: str | None, port: int | None) -> None:
+    """Serve event streams (zone screens, order pages) with gevent workers, for many at once."""
+    from store_api.serving import StoreServer
+    from store_api.state import state
+
+    app = _app()
+    settings = state(app).settings
+    if not settings["redis.url"]:
+        raise click.ClickException("xuanpin streams needs XUANPIN_REDIS_URL: its streams hear "
+                                   "of changes through Redis")
+    host, port = host or settings["server.host"], port or settings["streams.port"]
+    click.echo(f"event streams on http://{host}:{port} (route /display/*/events and "
+               "/orders/*/events here)")
+    state(app).db.dispose()
+    StoreServer(settings, host, port, streams=True).run()
+
+
+@main.command()
 def worker() -> None:
     """Run the background worker alone, until SIGTERM or Ctrl-C."""
     from store_api.state import state

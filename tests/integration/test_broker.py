@@ -35,3 +35,22 @@ def test_redis_broker_fails_loudly_when_redis_is_gone():
                                               socket_connect_timeout=0.5))
     with pytest.raises(redis.ConnectionError):
         broker.publish("order:ABC", {"status": "paid"})
+
+
+def test_many_subscribers_in_a_process_share_one_redis_subscription(redis_server):
+    from contextlib import ExitStack
+
+    client = redis.Redis.from_url(redis_server.url)
+
+    def subscribers() -> int:
+        return sum(1 for c in client.client_list() if int(c.get("psub", 0)) or int(c.get("sub", 0)))
+
+    before = subscribers()  # other tests' brokers may still listen on this server
+    broker = RedisBroker(client)
+    with ExitStack() as stack:
+        subscriptions = [stack.enter_context(broker.subscribe([f"order:{i}"]))
+                         for i in range(50)]
+        assert subscribers() == before + 1
+        RedisBroker(redis.Redis.from_url(redis_server.url)).publish("order:7", {"n": 7})
+        assert subscriptions[7].get(timeout=5) == {"n": 7}
+        assert subscriptions[8].get(timeout=0.2) is None

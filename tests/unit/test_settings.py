@@ -95,3 +95,12 @@ def test_readme_lists_every_setting():
     missing = [f"{s}.{k}" for s, keys in defaults.items() for k in keys
                if f"`{env_name(f'{s}.{k}')}`" not in readme]
     assert missing == []
+
+
+def test_the_production_example_is_valid_and_sends_streams_to_gevent():
+    from store_api.resources import config_dir
+
+    settings = load_settings(environ={
+        "XUANPIN_CONFIG": str(config_dir() / "production.example.toml")})
+    assert settings["streams.max_clients"] >= 1000 and settings["redis.url"].startswith("redis")
+    assert settings["worker.run_in_serve"] is False
