@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -10,10 +10,10 @@ from sqlalchemy import select
 from shelf_labels import codes
 from store_api import printing
 from store_api.auth import authenticate, staff_required
-from store_api.errors import DomainError
 from store_api.models import PrintJob
 from store_api.services import forwarding, fulfilment, orders
 from store_api.state import state
+from store_api.web.form_actions import act
 from store_api.web.same_origin import local_target
 from store_api.web.session import db_session
 
@@ -63,11 +63,7 @@ def counter():
 
 
 def _act(number: str, action) -> object:
-    try:
-        action()
-    except DomainError as error:
-        flash(str(error), "error")
-    return redirect(url_for("console.counter", number=number), 303)
+    return act(action, "console.counter", number=number)
 
 
 @bp.post("/counter/<number>/pay")
@@ -114,11 +110,7 @@ def prints():
 @staff_required
 def reprint(job: int):
     """Print a job again; no order or payment is repeated."""
-    try:
-        printing.reprint(state().db, job)
-    except DomainError as error:
-        flash(str(error), "error")
-    return redirect(url_for("console.prints"), 303)
+    return act(lambda: printing.reprint(state().db, job), "console.prints")
 
 
 @bp.get("/forwards")
@@ -129,32 +121,24 @@ def forwards():
                            forwards=fulfilment.needing_staff(db_session()))
 
 
-def _forward_action(action) -> object:
-    try:
-        action()
-    except DomainError as error:
-        flash(str(error), "error")
-    return redirect(url_for("console.forwards"), 303)
-
-
 @bp.post("/forwards/<int:forward>/reroute")
 @staff_required
 def reroute_forward(forward: int):
     """Serve a forward from the centre's stock instead."""
-    return _forward_action(lambda: fulfilment.reroute(
-        state().db, forward, actor=f"staff:{current_user.username}"))
+    return act(lambda: fulfilment.reroute(
+        state().db, forward, actor=f"staff:{current_user.username}"), "console.forwards")
 
 
 @bp.post("/forwards/<int:forward>/cancel")
 @staff_required
 def cancel_forward(forward: int):
     """Cancel a forward's group and release its stock."""
-    return _forward_action(lambda: fulfilment.cancel_forward(
-        state().db, forward, actor=f"staff:{current_user.username}"))
+    return act(lambda: fulfilment.cancel_forward(
+        state().db, forward, actor=f"staff:{current_user.username}"), "console.forwards")
 
 
 @bp.post("/forwards/<int:forward>/replay")
 @staff_required
 def replay_forward(forward: int):
     """Send a forward whose delivery gave up again, under its own id."""
-    return _forward_action(lambda: forwarding.replay(state().db, forward))
+    return act(lambda: forwarding.replay(state().db, forward), "console.forwards")

@@ -3,15 +3,15 @@ products each zone's screen puts first."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request
 from sqlalchemy import select
 
 from store_api.auth import staff_required
-from store_api.errors import DomainError
 from store_api.models import Zone
 from store_api.services import displays, screens
 from store_api.state import state
 from store_api.web.console import bp
+from store_api.web.form_actions import act
 from store_api.web.session import db_session
 
 
@@ -27,11 +27,7 @@ def displays_page():
 
 
 def _act(action) -> object:
-    try:
-        action()
-    except DomainError as error:
-        flash(str(error), "error")
-    return redirect(url_for("console.displays_page"), 303)
+    return act(action, "console.displays_page")
 
 
 @bp.post("/displays/<zone>/pins")

@@ -13,7 +13,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    flash,
     redirect,
     render_template,
     request,
@@ -29,6 +28,7 @@ from store_api.models.base import utcnow
 from store_api.models.forwards import REJECT_REASONS
 from store_api.services import consignment, fulfilment
 from store_api.state import state
+from store_api.web.form_actions import act
 from store_api.web.session import db_session
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -94,15 +94,9 @@ def stock():
 @factory_required
 def set_stock(sku: str):
     """Set what the factory holds of a SKU, against the version the form was drawn with."""
-    try:
-        consignment.set_factory_stock(state().db, _factory_id(), sku[:64],
-                                      _whole(request.form.get("on_hand")),
-                                      request.form.get("version"), actor=_actor())
-    except DomainError as error:
-        if error.status == 404:
-            abort(404)
-        flash(str(error), "error")
-    return redirect(url_for("portal.stock"), 303)
+    return _act(lambda: consignment.set_factory_stock(
+        state().db, _factory_id(), sku[:64], _whole(request.form.get("on_hand")),
+        request.form.get("version"), actor=_actor()), "portal.stock")
 
 
 @bp.get("/forwards")
@@ -114,14 +108,8 @@ def forwards():
     return _render("forwards.html", forwards=views, now=utcnow(), reasons=REJECT_REASONS)
 
 
-def _act(action) -> Response:
-    try:
-        action()
-    except DomainError as error:
-        if error.status == 404:
-            abort(404)
-        flash(str(error), "error")
-    return redirect(url_for("portal.forwards"), 303)
+def _act(action, endpoint: str = "portal.forwards") -> Response:
+    return act(action, endpoint, missing_is_404=True)
 
 
 @bp.post("/forwards/<forward>/accept")
@@ -237,14 +225,8 @@ def unsold():
 def take_back(sku: str):
     """Take back units of an unsold SKU: they move from the centre to the factory."""
     settings = _settings()
-    try:
-        consignment.return_unsold(state().db, _factory_id(), sku[:64],
-                                  _whole(request.form.get("quantity")),
-                                  days=settings["consignment.unsold_days"],
-                                  offer_percent=settings["consignment.return_offer_percent"],
-                                  actor=_actor())
-    except DomainError as error:
-        if error.status == 404:
-            abort(404)
-        flash(str(error), "error")
-    return redirect(url_for("portal.unsold"), 303)
+    return _act(lambda: consignment.return_unsold(
+        state().db, _factory_id(), sku[:64], _whole(request.form.get("quantity")),
+        days=settings["consignment.unsold_days"],
+        offer_percent=settings["consignment.return_offer_percent"], actor=_actor()),
+        "portal.unsold")

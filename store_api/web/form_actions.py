@@ -1,0 +1,19 @@
+"""How console and portal forms end: run the action, show why it was refused, go back."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+
+from store_api.errors import DomainError
+
+
+def act(action, endpoint: str, *, missing_is_404: bool = False, **values):
+    """Run a form's action; on a refusal flash its message (or answer 404 for something not
+    found, where another party's ids must look like nothing); redirect to the endpoint (303)."""
+    try:
+        action()
+    except DomainError as error:
+        if missing_is_404 and error.status == 404:
+            abort(404)
+        flash(str(error), "error")
+    return redirect(url_for(endpoint, **values), 303)
