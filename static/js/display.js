@@ -110,6 +110,7 @@
       if (content.moved_to) { window.location.assign(content.moved_to); return true; }
       fetchedAt = new Date();
       render();
+      setOnline(true); // current, by its stream or, when that is refused, by polling
       return true;
     } catch (error) {
       setOnline(false);
@@ -125,15 +126,15 @@
 
   function connect() {
     source = new EventSource(root.dataset.eventsUrl);
-    source.addEventListener("open", async () => {
+    source.addEventListener("open", () => {
       backoff = 1000;
-      if (await refresh()) setOnline(true);
+      refresh();
     });
     source.addEventListener("changed", soon);
     source.addEventListener("error", () => {
       // The browser's own retry stops on an HTTP error; ours goes on, slower each time.
       source.close();
-      setOnline(false);
+      refresh(); // stamps the screen if the server is away; polling keeps it current if not
       setTimeout(connect, backoff + Math.random() * 500);
       backoff = Math.min(backoff * 2, 30000);
     });
