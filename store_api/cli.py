@@ -113,6 +113,9 @@ def _print_urls(app, host: str, port: int) -> None:
     if "/display/<zone>" in served:
         for zone in zones:
             click.echo(f"  zone display {zone:<18} {base}/display/{zone}")
+    if "/kiosk" in served:
+        click.echo(f"  touch kiosk                     {base}/kiosk")
+        click.echo(f"  a new screen to approve         {base}/display")
     if "/portal/" in served:
         click.echo(f"  factory portal                  {base}/portal/")
     click.echo(f"  readiness                       {base}/readyz")
