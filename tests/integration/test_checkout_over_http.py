@@ -40,8 +40,11 @@ def scarce(db, make_product):
 
 def buyer(server, n: int) -> requests.Session:
     client = requests.Session()
+    # Not kept alive: gunicorn closes a connection idle for 2 s, and reusing one it is closing
+    # at that moment is reset; the race below opens fresh connections instead.
     response = client.post(f"{server.url}/api/v1/buyer", timeout=30, json={
-        "phone": f"139{n:08d}", "name": f"买家{n}", "business_type": "shop"})
+        "phone": f"139{n:08d}", "name": f"买家{n}", "business_type": "shop"},
+        headers={"Connection": "close"})
     assert response.status_code == 200, response.text
     return client
 
