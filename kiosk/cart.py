@@ -12,6 +12,7 @@ from store_api.services import buyers, carts
 from store_api.services.checkout import Delivery, place_order, plan
 from store_api.state import state
 from store_api.web import buyer_session
+from store_api.web.form_actions import form_number
 from store_api.web.same_origin import local_target, require_same_origin
 from store_api.web.session import db_session
 
@@ -19,19 +20,10 @@ bp = Blueprint("cart", __name__, template_folder="templates")
 bp.before_request(require_same_origin)
 
 
-def _int(name: str):
-    """Read a whole number from the form; anything else goes to the service as it is."""
-    value = request.form.get(name, "").strip()
-    try:
-        return int(value) if len(value) <= 20 else value
-    except ValueError:
-        return value
-
-
 def _change(*, add: bool):
     settings = state().settings
     token = carts.change_line(state().db, buyer_session.cart_token(), request.form.get("sku"),
-                              _int("quantity"), add=add,
+                              form_number(request.form.get("quantity")), add=add,
                               idle_minutes=settings["carts.idle_minutes"])
     buyer_session.remember_cart(token)
 

@@ -3,10 +3,6 @@ stream that says when the content changed."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import qrcode
-import qrcode.image.svg
 from flask import (
     Blueprint,
     abort,
@@ -19,6 +15,7 @@ from flask import (
 )
 from sqlalchemy import select
 
+from kiosk.qr import qr_svg
 from kiosk.streams import event_stream
 from shelf_labels.qr import slot_url
 from store_api.errors import NotFound
@@ -29,14 +26,6 @@ from store_api.state import state
 from store_api.web.session import db_session
 
 bp = Blueprint("display", __name__, template_folder="templates")
-
-
-@lru_cache(maxsize=1024)
-def qr_svg(payload: str) -> str:
-    """Return an SVG QR code of a payload (cached: a slot's URL does not change)."""
-    image = qrcode.make(payload, image_factory=qrcode.image.svg.SvgPathImage, box_size=10,
-                        border=2)
-    return image.to_string(encoding="unicode")
 
 
 def content(zone: str) -> dict:

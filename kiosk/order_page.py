@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import qrcode
-import qrcode.image.svg
 from flask import Blueprint, abort, render_template, url_for
 
+from kiosk.qr import qr_svg
 from kiosk.streams import event_stream
 from store_api.services import orders
 from store_api.services.events import order_channel
@@ -14,20 +13,13 @@ from store_api.web.session import db_session
 bp = Blueprint("orders", __name__, template_folder="templates")
 
 
-def order_qr_svg(number: str) -> str:
-    """Return an SVG QR code of the order's number for the counter's scanner."""
-    image = qrcode.make(number, image_factory=qrcode.image.svg.SvgPathImage, box_size=10,
-                        border=2)
-    return image.to_string(encoding="unicode")
-
-
 @bp.get("/orders/<number>")
 def order_page(number: str):
     """Show the order: its number and QR, each group and its state."""
     order = orders.load_order(db_session(), number[:64])
     if order is None:
         abort(404)
-    return render_template("kiosk/order.html", order=order, qr=order_qr_svg(order.number),
+    return render_template("kiosk/order.html", order=order, qr=qr_svg(order.number),
                            events_url=url_for("orders.order_events", number=order.number))
 
 

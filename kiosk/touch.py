@@ -8,7 +8,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from kiosk.display import qr_svg
+from kiosk.qr import qr_svg
 from store_api.errors import DomainError
 from store_api.models import Product, ShelfSlot, Zone
 from store_api.services import carts

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from store_api import webhooks
-from store_api.api import operation, schemas
+from store_api.api import FactoryCaller, operation, schemas
 from store_api.errors import DomainError
 from store_api.models import Factory, InboundWebhook
 from store_api.models.forwards import FORWARD_STATES
@@ -186,19 +186,20 @@ def factory_settlement(query: schemas.PeriodQuery):
         db_session(), g.factory.id, _period(query), settings["consignment.return_offer_percent"]))
 
 
+# A signed callback does what the route of the same name does, for the factory that signed it.
 _CALLBACKS = {
     "forward.accepted": lambda f, data: fulfilment.accept(
-        state().db, f.id, data.get("forward"), actor=f"factory:{f.code}"),
+        state().db, f.id, data.get("forward"), actor=f.actor),
     "forward.rejected": lambda f, data: fulfilment.reject(
         state().db, f.id, data.get("forward"), data.get("reason"), data.get("note", ""),
-        actor=f"factory:{f.code}"),
+        actor=f.actor),
     "forward.shipped": lambda f, data: fulfilment.add_shipment(
         state().db, f.id, data.get("forward"), data.get("carrier"), data.get("tracking_number"),
-        _parcel(data.get("lines")), actor=f"factory:{f.code}"),
+        _parcel(data.get("lines")), actor=f.actor),
     "forward.delivered": lambda f, data: fulfilment.mark_delivered(
-        state().db, f.id, data.get("forward"), actor=f"factory:{f.code}"),
+        state().db, f.id, data.get("forward"), actor=f.actor),
     "forward.cancelled": lambda f, data: fulfilment.confirm_cancelled(
-        state().db, f.id, data.get("forward"), actor=f"factory:{f.code}"),
+        state().db, f.id, data.get("forward"), actor=f.actor),
 }
 
 
@@ -233,7 +234,7 @@ def factory_webhook(code: str):
     action = _CALLBACKS.get(event.get("type")) if isinstance(event, dict) else None
     if action is None or not isinstance(data, dict):
         raise DomainError(_l("Unknown callback type."), code="unknown_event", field="type")
-    outcome = action(factory, data)
+    outcome = action(FactoryCaller(factory.id, factory.code), data)
     try:
         with state().db.unit_of_work() as writing:
             writing.add(InboundWebhook(factory_id=factory.id, webhook_id=webhook_id))

@@ -13,6 +13,13 @@ from store_api.models.orders import FulfilmentGroup
 
 FORWARD_STATES = ("queued", "sending", "submitted", "accepted", "rejected", "shipped",
                   "delivered", "cancel_requested", "cancelled")
+# Not delivered to the factory yet (the worker's business), and held by the factory unshipped.
+UNSENT = ("queued", "sending")
+HELD = ("submitted", "accepted")
+# Nothing has left the factory yet: the forward can still be rejected, shipped or stopped.
+BEFORE_SHIPPING = UNSENT + HELD
+# The factory still has something to do.
+OPEN_STATES = BEFORE_SHIPPING + ("shipped", "cancel_requested")
 # What a factory may give as the reason it cannot ship; "rerouted" is the centre's own.
 REJECT_REASONS = ("out_of_stock", "bad_address", "other")
 

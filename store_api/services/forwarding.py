@@ -24,6 +24,7 @@ from store_api.models import (
     OutboxMessage,
 )
 from store_api.models.base import utcnow
+from store_api.models.forwards import BEFORE_SHIPPING, HELD, UNSENT
 from store_api.names import FORWARD_STATE_NAMES
 from store_api.services import events
 from store_api.state import AppState
@@ -32,8 +33,8 @@ from store_api.worker import WEBHOOK_STEPS, GiveUp, RetryLater, enqueue, handles
 TOPIC = "forward.deliver"
 NOTICE = "forward.notify"
 RETRYABLE = {408, 429}
-# States in which nothing has left the factory yet, so the forward can still be stopped.
-UNSHIPPED = ("queued", "sending", "submitted", "accepted", "rejected")
+# States in which nothing has left the factory, so the forward can still be stopped.
+UNSHIPPED = BEFORE_SHIPPING + ("rejected",)
 _http = urllib3.PoolManager(retries=False)
 # 2 s to connect, 20 s for the whole delivery.
 TIMEOUT = urllib3.Timeout(connect=2.0, total=20.0)
@@ -100,7 +101,7 @@ def stop(session: Session, forward: Forward, *, actor: str, reason: str) -> None
                            OutboxMessage.status.in_(("pending", "dead")))
                     .values(status="done", processed_at=utcnow()))
     forward.reason = reason
-    held = forward.state in ("submitted", "accepted")
+    held = forward.state in HELD
     record(session, forward, "cancel_requested" if held else "cancelled", actor=actor)
     if held and forward.factory.webhook_url:
         enqueue(session, NOTICE, {"forward": forward.id})
@@ -179,7 +180,7 @@ def deliver(message, app_state: AppState) -> None:
     db = app_state.db
     with db.read_session() as session:
         forward = session.scalar(select(Forward).where(Forward.message_id == message.message_id))
-        if forward is None or forward.state not in ("queued", "sending"):
+        if forward is None or forward.state not in UNSENT:
             return  # cancelled, or already answered: nothing to send
         factory = forward.factory
         if not factory.webhook_url:
@@ -194,7 +195,7 @@ def deliver(message, app_state: AppState) -> None:
     except EndpointGone:
         _set_state(db, forward_id, ("sending",), "queued")  # the portal shows it now
         raise
-    _set_state(db, forward_id, ("queued", "sending"), "submitted")
+    _set_state(db, forward_id, UNSENT, "submitted")
 
 
 @handles(NOTICE, schedule=WEBHOOK_STEPS)

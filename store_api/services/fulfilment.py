@@ -27,7 +27,7 @@ from store_api.models import (
     Shipment,
     ShipmentLine,
 )
-from store_api.models.forwards import REJECT_REASONS
+from store_api.models.forwards import BEFORE_SHIPPING, OPEN_STATES, REJECT_REASONS, UNSENT
 from store_api.names import FORWARD_STATE_NAMES
 from store_api.services import inventory, orders
 from store_api.services.catalogue_load import centre_location
@@ -37,8 +37,6 @@ from store_api.services.forwarding import record, stop
 # How far along each state is; an event whose target is at or behind the current state is stale.
 PROGRESS = {"queued": 0, "sending": 1, "submitted": 2, "accepted": 3, "shipped": 4,
             "delivered": 5}
-# States the factory may still act on.
-OPEN_STATES = ("queued", "sending", "submitted", "accepted", "shipped", "cancel_requested")
 MAX_SHIPMENT_LINES = 100
 
 
@@ -124,7 +122,7 @@ def reject(db: Database, factory_id: int, message_id, reason, note="", *,
                           limit=500)
     with db.unit_of_work() as session:
         forward = factory_forward(session, factory_id, message_id)
-        if forward.state not in ("queued", "sending", "submitted", "accepted"):
+        if forward.state not in BEFORE_SHIPPING:
             return _outcome(forward, False)
         forward.reason = reason
         record(session, forward, "rejected", actor=actor, note=note.strip())
@@ -190,7 +188,7 @@ def add_shipment(db: Database, factory_id: int, message_id, carrier, tracking_nu
         if any((s.carrier, s.tracking_number) == (carrier, tracking_number)
                for s in forward.shipments):
             return _outcome(forward, False)
-        if forward.state not in ("queued", "sending", "submitted", "accepted", "shipped"):
+        if forward.state not in BEFORE_SHIPPING + ("shipped",):
             raise _closed(forward)
         parcel = _parcel(session, forward, lines)
         group = forward.group
@@ -275,7 +273,7 @@ def needing_staff(session: Session) -> list[Forward]:
                                                   OutboxMessage.topic == "forward.deliver")
     return list(session.scalars(
         select(Forward).where((Forward.state == "rejected")
-                              | (Forward.state.in_(("queued", "sending"))
+                              | (Forward.state.in_(UNSENT)
                                  & Forward.message_id.in_(dead)))
         .options(selectinload(Forward.group).selectinload(FulfilmentGroup.order),
                  selectinload(Forward.factory))

@@ -138,8 +138,9 @@ def queue_thermal(db: Database, slot_ids: list[int], *, base_url: str,
         return printing.queue(session, "label", "labels", {"labels": labels}).id
 
 
-def _check_layout(template: Template, skip: int, copies: int) -> None:
-    if not 0 <= skip < template.per_page or not 1 <= copies <= 100:
+def _check_layout(template: Template, skip, copies) -> None:
+    whole = all(isinstance(n, int) and not isinstance(n, bool) for n in (skip, copies))
+    if not whole or not 0 <= skip < template.per_page or not 1 <= copies <= 100:
         raise DomainError(_l("Skip fewer positions than a sheet holds, and print 1 to 100 "
                              "copies."), code="invalid_layout", field="skip")
 

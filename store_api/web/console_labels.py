@@ -26,6 +26,7 @@ from store_api.models import PrintJob, Zone
 from store_api.services import labels
 from store_api.state import state
 from store_api.web.console import bp
+from store_api.web.form_actions import form_number
 from store_api.web.session import db_session
 
 
@@ -66,7 +67,8 @@ def print_labels():
             return redirect(url_for("console.prints"), 303)
         job = labels.queue_pdf(state().db, [slot.id for slot in slots],
                                template_name=form.get("template", ""),
-                               skip=_int(form.get("skip"), 0), copies=_int(form.get("copies"), 1))
+                               skip=form_number(form.get("skip") or "0"),
+                               copies=form_number(form.get("copies") or "1"))
     except DomainError as error:
         return labels_page(error=error, status=error.status)
     return redirect(url_for("console.label_job", job=job), 303)
@@ -106,14 +108,6 @@ def label_job_pdf(job: int):
         raise DomainError(_l("The labels are not ready yet."), code="not_ready", status=409)
     return send_file(path, mimetype="application/pdf", as_attachment=True,
                      download_name=f"labels-{found.payload['template']}-{found.id}.pdf")
-
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value not in (None, "") else default
-    except ValueError:
-        raise DomainError(_l("Must be a whole number."), code="invalid_input",
-                          field="copies") from None
 
 
 @bp.get("/labels/preview.png")

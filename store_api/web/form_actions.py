@@ -1,10 +1,21 @@
-"""How console and portal forms end: run the action, show why it was refused, go back."""
+"""How forms are read and how console and portal forms end: numbers passed on for the service
+to judge; run the action, show why it was refused, go back."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
 
 from store_api.errors import DomainError
+
+
+def form_number(value):
+    """A form field as an int when it is a whole number; anything else is passed on as it is,
+    for the service to refuse in its own words."""
+    text = (value or "").strip()
+    try:
+        return int(text) if len(text) <= 20 else text
+    except ValueError:
+        return text
 
 
 def act(action, endpoint: str, *, missing_is_404: bool = False, **values):

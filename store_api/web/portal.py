@@ -25,15 +25,14 @@ from store_api import documents
 from store_api.errors import DomainError
 from store_api.models import Factory
 from store_api.models.base import utcnow
-from store_api.models.forwards import REJECT_REASONS
+from store_api.models.forwards import HELD, OPEN_STATES, REJECT_REASONS
 from store_api.services import consignment, fulfilment
 from store_api.state import state
-from store_api.web.form_actions import act
+from store_api.web.form_actions import act, form_number
 from store_api.web.session import db_session
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
-ACTIVE_STATES = ("submitted", "accepted", "shipped", "rejected", "cancel_requested", "queued",
-                 "sending")
+ACTIVE_STATES = OPEN_STATES + ("rejected",)  # a rejection stays in view until staff act
 
 
 def factory_required(view):
@@ -71,12 +70,6 @@ def _month() -> consignment.Period:
         abort(404)
 
 
-def _whole(text):
-    """A form's number as an int; anything else is passed on for the service to refuse."""
-    text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 12 else text
-
-
 def _render(template: str, **context):
     factory = db_session().get(Factory, _factory_id())
     return render_template(f"portal/{template}", factory=factory, **context)
@@ -95,7 +88,7 @@ def stock():
 def set_stock(sku: str):
     """Set what the factory holds of a SKU, against the version the form was drawn with."""
     return _act(lambda: consignment.set_factory_stock(
-        state().db, _factory_id(), sku[:64], _whole(request.form.get("on_hand")),
+        state().db, _factory_id(), sku[:64], form_number(request.form.get("on_hand")),
         request.form.get("version"), actor=_actor()), "portal.stock")
 
 
@@ -168,7 +161,7 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 def pick_list():
     """A PDF of every accepted or new forward's goods, to pick and pack."""
     found = fulfilment.factory_forwards(db_session(), _factory_id(),
-                                        states=("submitted", "accepted"))
+                                        states=HELD)
     views = [fulfilment.forward_view(f) for f in reversed(found)]
     for view in views:
         view["dispatch_by"] = format_datetime(view["dispatch_by"], "yyyy-MM-dd HH:mm")
@@ -226,7 +219,7 @@ def take_back(sku: str):
     """Take back units of an unsold SKU: they move from the centre to the factory."""
     settings = _settings()
     return _act(lambda: consignment.return_unsold(
-        state().db, _factory_id(), sku[:64], _whole(request.form.get("quantity")),
+        state().db, _factory_id(), sku[:64], form_number(request.form.get("quantity")),
         days=settings["consignment.unsold_days"],
         offer_percent=settings["consignment.return_offer_percent"], actor=_actor()),
         "portal.unsold")

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from shelf_labels.codes import new_code
 from shelf_labels.layout import NAME_MIN_PT, LabelData, lay_out
 from shelf_labels.pdf import FONT, pdf_to_png, register_font, render_pdf
 from shelf_labels.qr import slot_url
 from store_api.cli import main
-from store_api.models import PriceTier, Product
+from store_api.models import PriceTier, PrintJob, Product
 from store_api.services import labels
 from store_api.state import state
 from tests.conftest import staff_client
@@ -233,3 +233,12 @@ def test_console_prints_in_the_background_previews_and_lists_stale_labels(tools,
     bad = client.post("/console/labels", data={"csrf_token": token, "selection": "codes",
                                                "codes": "NOTACODE1", "template": "a4-3x8"})
     assert bad.status_code == 422 and "NOTACODE1" in bad.get_data(as_text=True)
+    for skip, copies in (("x", "1"), ("0", "1.5"), ("-1", "1"), ("0", "101"), ("99", "1")):
+        refused = client.post("/console/labels", data={
+            "csrf_token": token, "selection": "all", "template": "a4-3x8", "skip": skip,
+            "copies": copies})
+        assert refused.status_code == 422, (skip, copies)
+        assert 'class="error-message"' in refused.get_data(as_text=True)
+    with db.read_session() as session:
+        assert session.scalar(select(func.count()).select_from(PrintJob).where(
+            PrintJob.kind == "label-pdf")) == 2  # the two batches above, nothing more
