@@ -364,19 +364,13 @@ def unsold(session: Session, factory_id: int, days: int, offer_percent: int) -> 
         level = levels.get(product.id)
         available = level.available if level else 0
         first_in, sold_at = arrived.get(product.id), last_sale.get(product.id)
-        if available <= 0 or first_in is None or _utc(first_in) > since:
+        if available <= 0 or first_in is None or first_in > since:
             continue
-        if sold_at is not None and _utc(sold_at) > since:
+        if sold_at is not None and sold_at > since:
             continue
         rows.append(UnsoldRow(product.sku, product.name_zh, product.name_en, available,
-                              _utc(sold_at) if sold_at else None,
-                              offer_unit_fen(product, offer_percent)))
+                              sold_at, offer_unit_fen(product, offer_percent)))
     return rows
-
-
-def _utc(moment: datetime) -> datetime:
-    # Aggregates come back as the database's raw value, which SQLite keeps without a zone.
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
 
 
 def return_unsold(db: Database, factory_id: int, sku, quantity, *, days: int,
