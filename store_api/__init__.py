@@ -116,9 +116,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         printing,  # noqa: F401 - its worker handler
     )
     from store_api.services import events, orders  # noqa: F401 - worker handlers and jobs
-    from store_api.web import (
-        console_displays,  # noqa: F401 - adds its views to the console
-        console_labels,  # noqa: F401 - adds its views to the console
+    from store_api.web import (  # noqa: F401 - each adds its views to the console
+        console_audit,
+        console_catalogue,
+        console_displays,
+        console_labels,
+        console_reports,
+        console_stock,
         errors,
         formatting,
     )
@@ -137,6 +141,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(media_bp)
     app.register_blueprint(console_bp)
     app.register_blueprint(portal_bp)
+    auth.limit_sign_in(app)
 
     # The one place in store_api that knows the buyer-facing blueprints.
     import kiosk

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from functools import wraps
 
-from flask import Flask, jsonify, redirect, request, url_for
+from flask import Flask, flash, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user, logout_user
 from sqlalchemy import select
 
 from store_api.errors import DomainError
 from store_api.models import User
+from store_api.services.audit import Actor
 from store_api.state import state
 
+# Each role may do everything the roles before it may.
 STAFF_ROLES = ("staff", "manager", "admin")
 login_manager = LoginManager()
 
@@ -35,6 +40,20 @@ class SignedInUser:
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
+    def may(self, role: str) -> bool:
+        """Whether this user holds the given staff role or one above it."""
+        return self.is_staff and STAFF_ROLES.index(self.role) >= STAFF_ROLES.index(role)
+
+    @property
+    def actor(self) -> str:
+        """How the ledger and the audit log name this user."""
+        return f"staff:{self.username}"
+
+    @property
+    def audit_actor(self) -> Actor:
+        """This user as the audit log records them."""
+        return Actor(self.id, self.actor)
+
 
 @login_manager.user_loader
 def _load(user_id: str):
@@ -54,23 +73,79 @@ def authenticate(username, password) -> SignedInUser | None:
         return SignedInUser(user)
 
 
-def staff_required(view):
-    """Let only signed-in staff through: pages redirect to sign-in, the API answers 401/403."""
+def wants_json() -> bool:
+    """Whether the caller is an API client rather than a browser: an /api/ path, or an Accept
+    header that takes JSON at least as gladly as HTML (a browser's puts HTML first)."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json"
 
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        api = request.path.startswith("/api/")
-        if not current_user.is_authenticated:
-            if api:
-                raise DomainError(_l("Sign in first."), code="unauthorised", status=401)
-            return redirect(url_for("console.login", next=request.full_path))
-        if not current_user.is_staff:
-            if api:
-                raise DomainError(_l("Staff only."), code="forbidden", status=403)
-            return jsonify(error="forbidden"), 403
-        return view(*args, **kwargs)
 
-    return wrapper
+def _refuse(message, code: str, status: int):
+    if wants_json():
+        return jsonify(error={"code": code, "message": str(message), "field": None}), status
+    raise DomainError(message, code=code, status=status)
+
+
+def role_required(role: str):
+    """Let through signed-in staff holding `role` or above: browsers without a sign-in go to
+    the sign-in page, API clients get 401; a lesser role gets 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if wants_json():
+                    return _refuse(_l("Sign in first."), "unauthorised", 401)
+                return redirect(url_for("console.login", next=request.full_path))
+            if not current_user.may(role):
+                return _refuse(_l("Your role may not do this."), "forbidden", 403)
+            return view(*args, **kwargs)
+
+        wrapper.required_role = role
+        return wrapper
+
+    return decorator
+
+
+staff_required = role_required("staff")
+manager_required = role_required("manager")
+admin_required = role_required("admin")
+
+
+def _end_idle_sign_in() -> None:
+    """Sign out a console or portal session left idle longer than console.idle_minutes."""
+    if "_user_id" not in session:
+        return
+    now = int(time.time())
+    last = session.get("seen_at")
+    if isinstance(last, int) and now - last > state().settings["console.idle_minutes"] * 60:
+        logout_user()
+        session.pop("seen_at", None)
+        if not wants_json():
+            flash(_l("You were signed out after a time without use."), "info")
+        return
+    if not isinstance(last, int) or now - last >= 30:
+        # Written at most every 30 s, so most requests leave the cookie as it is.
+        session["seen_at"] = now
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
+def limit_sign_in(app: Flask) -> None:
+    """Count failed sign-ins per address (Redis when configured, so every process shares the
+    count); past console.login_limit the form and the API answer 429."""
+    redis_url = state(app).settings["redis.url"]
+    limiter = Limiter(get_remote_address, app=app, storage_uri=redis_url or "memory://",
+                      default_limits=[], key_prefix="xuanpin-limits", swallow_errors=True,
+                      in_memory_fallback_enabled=bool(redis_url))
+    limit = state(app).settings["console.login_limit"]
+    for endpoint in ("console.login", "api.sign_in"):
+        app.view_functions[endpoint] = limiter.limit(
+            limit, methods=["POST"], deduct_when=_failed)(app.view_functions[endpoint])
 
 
 def init_app(app: Flask) -> None:
@@ -78,3 +153,4 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "console.login"
     login_manager.login_message = None
+    app.before_request(_end_idle_sign_in)

@@ -78,9 +78,13 @@ class RowProblem:
         self.source, self.row, self.key, self.field = source, row, key, field
         self.message, self.params = message, params
 
+    def detail(self) -> str:
+        """The message alone, without where it was found."""
+        return str(self.message) % self.params if self.params else str(self.message)
+
     def __str__(self) -> str:
         where = _l("%(source)s row %(row)s (%(key)s), field %(field)s") if self.row else _l(
             "%(source)s (%(key)s), field %(field)s")
         where = where % {"source": self.source, "row": self.row, "key": self.key,
                          "field": self.field}
-        return f"{where}: {str(self.message) % self.params if self.params else self.message}"
+        return f"{where}: {self.detail()}"

@@ -56,6 +56,13 @@ FORWARD_REASON_NAMES = {
     "cancelled": _l("cancelled by the centre"),
     "order_cancelled": _l("the order was cancelled"),
 }
+ADJUST_REASON_NAMES = {
+    "damaged": _l("damaged"),
+    "lost": _l("lost"),
+    "found": _l("found"),
+    "sample": _l("taken as a sample"),
+    "other": _l("other reason"),
+}
 PAYMENT_METHOD_NAMES = {
     "cash": _l("Cash"),
     "card": _l("Card terminal"),

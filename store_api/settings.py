@@ -87,6 +87,16 @@ def _label_qr(key: str, value: str) -> None:
         raise SettingsError(f"setting {key}: must be native or raster, got {value!r}")
 
 
+def _rate_limit(key: str, value: str) -> None:
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise SettingsError(f"setting {key}: not a rate limit such as \"10 per minute\": "
+                            f"{value!r}") from None
+
+
 def _non_empty(key: str, value: list) -> None:
     if not value:
         raise SettingsError(f"setting {key}: must not be empty")
@@ -124,6 +134,11 @@ _CHECKS = {
     "centre.latitude": _latitude,
     "centre.longitude": _longitude,
     "centre.timezone": _timezone,
+    "console.idle_minutes": _positive,
+    "console.login_limit": _rate_limit,
+    "console.import_max_bytes": _positive,
+    "console.picture_max_bytes": _positive,
+    "console.picture_max_px": _positive,
     "consignment.unsold_days": _positive,
     "consignment.return_offer_percent": _percent,
     "kiosk.page_cache_seconds": _not_negative,

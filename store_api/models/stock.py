@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store_api.models.base import Base, created_at_column
-from store_api.models.catalogue import Factory
+from store_api.models.catalogue import Factory, Product
 
 
 class StockLocation(Base):
@@ -70,3 +70,5 @@ class StockLedgerEntry(Base):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = created_at_column()
+
+    product: Mapped[Product] = relationship()

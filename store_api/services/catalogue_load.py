@@ -280,7 +280,7 @@ def _check_unique(rows: list[tuple[_Row, str]], field_name: str) -> None:
     seen: dict[str, int] = {}
     for row, value in rows:
         if value and value in seen:
-            row.problem(field_name, _l("repeats row %(row)s"), row=seen[value])
+            row.problem(field_name, _l("repeats row %(first)s"), first=seen[value])
         seen.setdefault(value, row.number)
 
 

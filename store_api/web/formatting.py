@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import format_datetime, get_locale
 
 from store_api.names import (
+    ADJUST_REASON_NAMES,
     BUSINESS_TYPE_NAMES,
     CATEGORY_NAMES,
     FORWARD_REASON_NAMES,
@@ -66,4 +67,5 @@ def init_app(app: Flask) -> None:
         payment_method_names=PAYMENT_METHOD_NAMES, print_status_names=PRINT_STATUS_NAMES,
         fact_names=LABEL_FACT_NAMES, forward_state_names=FORWARD_STATE_NAMES,
         forward_reason_names=FORWARD_REASON_NAMES, category_names=CATEGORY_NAMES,
+        adjust_reason_names=ADJUST_REASON_NAMES,
     )

@@ -1,0 +1,160 @@
+"""Every console route against every kind of caller: anonymous browsers go to sign-in, API
+clients get 401, forms without their CSRF token are refused, and each role reaches exactly
+what it may."""
+
+import re
+
+import pytest
+
+from store_api.auth import STAFF_ROLES
+from store_api.models import User
+from store_api.state import state
+
+# Routes a manager may use and a staff member may not; everything else in the console is
+# open to all staff. Listed here so that a route losing its guard fails this test.
+MANAGER_ONLY = {
+    "console.new_product", "console.edit_product",
+    "console.create_product", "console.save_product", "console.add_picture",
+    "console.remove_picture", "console.export_products", "console.import_page",
+    "console.check_import", "console.apply_import", "console.adjust", "console.reports",
+    "console.report", "console.report_csv", "console.audit_log",
+}
+# Signing in and out is for everyone (signing out still needs the form's CSRF token).
+OPEN = {"console.login", "console.logout"}
+SAMPLE = {"number": "X0000000", "group": 1, "job": 1, "forward": 1, "sku": "NO-SUCH-SKU",
+          "image": 1, "kind": "csv", "name": "sales", "screen": 1, "zone": "bestseller",
+          "direction": "up"}
+
+
+def sign_in(app, role: str, username: str | None = None, factory_id: int | None = None):
+    """A test client signed in with a new user of this role, CSRF checks left on."""
+    username = username or f"{role}-user"
+    with state(app).db.unit_of_work() as session:
+        user = User(username=username, display_name=username, role=role, factory_id=factory_id)
+        user.set_password("a-good-pass-01")
+        session.add(user)
+    client = app.test_client()
+    page = client.get("/console/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = client.post("/console/login", data={"username": username,
+                                                 "password": "a-good-pass-01",
+                                                 "csrf_token": token})
+    assert answer.status_code == 303
+    client.csrf_token = token
+    return client
+
+
+def console_routes(app):
+    """(endpoint, method, url) of every console route, with sample values in its URL."""
+    adapter = app.url_map.bind("localhost")
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("console.") or rule.endpoint in OPEN:
+            continue
+        url = adapter.build(rule.endpoint, {arg: SAMPLE[arg] for arg in rule.arguments})
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            routes.append((rule.endpoint, method, url))
+    return routes
+
+
+@pytest.fixture
+def routes(sqlite_app):
+    found = console_routes(sqlite_app)
+    assert len(found) > 40
+    return found
+
+
+def test_every_route_sends_an_anonymous_browser_to_sign_in(sqlite_app, routes):
+    client = sqlite_app.test_client()
+    sqlite_app.config["WTF_CSRF_ENABLED"] = False  # so a POST reaches the sign-in check
+    for endpoint, method, url in routes:
+        answer = client.open(url, method=method, headers={"Accept": "text/html,*/*;q=0.8"})
+        assert answer.status_code == 302, (endpoint, method, answer.status_code)
+        assert answer.headers["Location"].startswith("/console/login?next="), endpoint
+
+
+def test_every_route_answers_an_api_client_with_401(sqlite_app, routes):
+    client = sqlite_app.test_client()
+    sqlite_app.config["WTF_CSRF_ENABLED"] = False
+    for endpoint, method, url in routes:
+        for accept in ("application/json", "*/*"):
+            answer = client.open(url, method=method, headers={"Accept": accept})
+            assert answer.status_code == 401, (endpoint, method, accept)
+            assert answer.get_json()["error"]["code"] == "unauthorised"
+
+
+def test_a_form_without_its_csrf_token_is_refused_everywhere(sqlite_app, routes):
+    client = sign_in(sqlite_app, "admin")
+    posts = [(endpoint, url) for endpoint, method, url in routes if method == "POST"]
+    assert len(posts) > 20
+    for endpoint, url in posts:
+        answer = client.post(url, data={"quantity": "1", "code": "x"})
+        assert answer.status_code == 400, endpoint
+    refused = client.post("/console/logout")
+    assert refused.status_code == 400
+    assert client.get("/console/counter").status_code == 200  # still signed in
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_each_role_reaches_exactly_what_it_may(sqlite_app, routes, role):
+    sqlite_app.config["WTF_CSRF_ENABLED"] = False
+    client = sign_in(sqlite_app, role)
+    for endpoint, method, url in routes:
+        answer = client.open(url, method=method, headers={"Accept": "text/html"})
+        forbidden = role == "staff" and endpoint in MANAGER_ONLY
+        assert (answer.status_code == 403) == forbidden, (role, endpoint, method,
+                                                           answer.status_code)
+        assert answer.status_code != 401, (role, endpoint)
+        assert "/console/login" not in answer.headers.get("Location", ""), (role, endpoint)
+
+
+def test_the_guards_on_the_views_match_the_list(sqlite_app):
+    declared = {endpoint for endpoint, view in sqlite_app.view_functions.items()
+                if getattr(view, "required_role", None) == "manager"}
+    assert declared == MANAGER_ONLY
+
+
+def test_a_factory_user_is_kept_out_of_the_console(sqlite_app, routes, make_product):
+    with state(sqlite_app).db.unit_of_work() as session:
+        factory_id = make_product(session)[0].factory_id
+    client = sign_in(sqlite_app, "factory", factory_id=factory_id)
+    sqlite_app.config["WTF_CSRF_ENABLED"] = False
+    for endpoint, method, url in routes:
+        answer = client.open(url, method=method, headers={"Accept": "text/html"})
+        assert answer.status_code == 403, endpoint
+
+
+def test_an_idle_sign_in_ends(make_app, monkeypatch):
+    import store_api.auth as auth
+
+    app = make_app(**{"console.idle_minutes": 5})
+    client = sign_in(app, "staff")
+    assert client.get("/console/counter").status_code == 200
+    real = auth.time.time
+    monkeypatch.setattr(auth.time, "time", lambda: real() + 6 * 60)
+    answer = client.get("/console/counter", headers={"Accept": "text/html"})
+    assert answer.status_code == 302 and "/console/login" in answer.headers["Location"]
+    monkeypatch.setattr(auth.time, "time", lambda: real() + 12 * 60)
+    assert client.get("/console/counter").status_code == 302  # still signed out
+
+
+def test_failed_sign_ins_are_limited_per_address_and_good_ones_are_not_counted(make_app):
+    app = make_app(**{"console.login_limit": "3 per minute"})
+    app.config["WTF_CSRF_ENABLED"] = False
+    with state(app).db.unit_of_work() as session:
+        user = User(username="amy", display_name="Amy", role="staff")
+        user.set_password("right-pass-01")
+        session.add(user)
+    client = app.test_client()
+    for _ in range(5):  # good sign-ins do not use the allowance
+        assert client.post("/console/login", data={"username": "amy",
+                                                   "password": "right-pass-01"}).status_code == 303
+    for _ in range(3):
+        assert client.post("/console/login", data={"username": "amy",
+                                                   "password": "wrong"}).status_code == 401
+    blocked = client.post("/console/login", data={"username": "amy", "password": "right-pass-01"})
+    assert blocked.status_code == 429
+    api = [client.post("/api/v1/session", json={"username": "amy", "password": "wrong"})
+           for _ in range(4)]
+    assert [answer.status_code for answer in api] == [401, 401, 401, 429]
+    assert api[-1].get_json()["error"]["code"] == "too_many_requests"

@@ -1,0 +1,242 @@
+"""Each report's numbers against the same numbers worked out here from the raw rows, on a
+centre with known orders (one cancelled, one unpaid, one on an earlier day), scans and carts."""
+
+import csv
+import io
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import insert, select, update
+
+from store_api.models import (
+    Buyer,
+    Cart,
+    CartLine,
+    Factory,
+    FulfilmentGroup,
+    Order,
+    OrderLine,
+    Product,
+    ScanEvent,
+    ShelfSlot,
+    StockLedgerEntry,
+    User,
+    Zone,
+)
+from store_api.models.base import utcnow
+from store_api.services import inventory, orders, reports
+from store_api.services.checkout import Delivery, place_order
+from store_api.services.inventory import StockLine
+from store_api.state import state
+from tests.conftest import staff_client
+
+PICKUP = Delivery()
+TZ = "Asia/Shanghai"
+
+
+@pytest.fixture
+def centre(app, db, make_product):
+    """Three products in two zones, three buyers, five orders and a dozen scans."""
+    with db.unit_of_work() as session:
+        cup, centre, _ = make_product(session, zone="bestseller")
+        lamp, _, _ = make_product(session, zone="cross-border", name_zh="台灯")
+        idle, _, _ = make_product(session, zone="cross-border", name_zh="闲置")
+        cup.category, lamp.category, idle.category = "kitchen", "lighting", "storage"
+        inventory.receive(session, [StockLine(p.id, centre.id, 500) for p in (cup, lamp, idle)],
+                          actor="t")
+        buyers = [Buyer(phone=f"1380000000{n}", name=f"买家{n}", business_type=kind,
+                        member_level=level)
+                  for n, (kind, level) in enumerate([("shop", "standard"), ("streamer", "gold"),
+                                                      ("streamer", "standard")])]
+        staff = User(username="cashier", display_name="收银", role="staff", password_hash="x")
+        session.add_all([*buyers, staff])
+        session.flush()
+        ids = {"cup": cup.sku, "lamp": lamp.sku, "idle": idle.sku, "staff": staff.id,
+               "buyers": [b.id for b in buyers],
+               "slots": {p.sku: p.slot.id for p in (cup, lamp, idle)},
+               "zones": {p.sku: p.slot.zone_id for p in (cup, lamp, idle)}}
+
+    def buy(buyer: int, lines, key: str, *, paid=True) -> str:
+        number = place_order(db, buyer_id=ids["buyers"][buyer], requested=lines,
+                             delivery=PICKUP, idempotency_key=key, settings=state(app).settings)
+        if paid:
+            orders.pay(db, number, method="cash", reference="", user_id=ids["staff"])
+        return number
+
+    buy(0, [(ids["cup"], 12), (ids["lamp"], 2)], "order-0001")
+    buy(1, [(ids["cup"], 3)], "order-0002")
+    buy(2, [(ids["lamp"], 5)], "order-0003")
+    orders.cancel(db, buy(1, [(ids["lamp"], 40)], "order-0004"), actor="t")
+    buy(0, [(ids["cup"], 7)], "order-0005", paid=False)
+    earlier = buy(1, [(ids["cup"], 4)], "order-0006")
+    with db.unit_of_work() as session:
+        session.execute(update(Order).where(Order.number == earlier)
+                        .values(created_at=utcnow() - timedelta(days=2)))
+        now = utcnow()
+        scans = [("cup", "s1"), ("cup", "s1"), ("cup", "s2"), ("lamp", "s3"),
+                 ("idle", "s1"), ("idle", "s4"), ("idle", "s4"), ("idle", "s5")]
+        session.execute(insert(ScanEvent), [
+            {"slot_id": ids["slots"][ids[name]], "zone_id": ids["zones"][ids[name]],
+             "product_id": None, "session_id": visitor, "buyer_id": None, "created_at": now}
+            for name, visitor in scans])
+        cart = Cart(token="t" * 40)
+        session.add(cart)
+        session.flush()
+        idle_id = session.scalar(select(Product.id).where(Product.sku == ids["idle"]))
+        session.add(CartLine(cart_id=cart.id, product_id=idle_id, quantity=12))
+    return ids
+
+
+def _raw(session):
+    """Every row the reports read, fetched table by table with no joins."""
+    return {
+        "orders": {o.id: o for o in session.scalars(select(Order))},
+        "lines": list(session.scalars(select(OrderLine))),
+        "groups": {g.id: g for g in session.scalars(select(FulfilmentGroup))},
+        "products": {p.id: p for p in session.scalars(select(Product))},
+        "slots": {s.product_id: s for s in session.scalars(select(ShelfSlot))},
+        "zones": {z.id: z for z in session.scalars(select(Zone))},
+        "factories": {f.id: f for f in session.scalars(select(Factory))},
+        "buyers": {b.id: b for b in session.scalars(select(Buyer))},
+        "scans": list(session.scalars(select(ScanEvent))),
+    }
+
+
+def _sold(raw, period):
+    for line in raw["lines"]:
+        order = raw["orders"][line.order_id]
+        if (order.status in ("paid", "completed")
+                and raw["groups"][line.group_id].status != "cancelled"
+                and period.start <= order.created_at < period.end):
+            yield order, line
+
+
+def test_sales_by_zone_factory_and_day_match_the_order_lines(app, db, centre):
+    period = reports.Period.ending_today(30, TZ)
+    with db.read_session() as session:
+        raw = _raw(session)
+        found = reports.sales(session, period)
+    expected = {"zone": Counter(), "factory": Counter(), "day": Counter()}
+    for order, line in _sold(raw, period):
+        product = raw["products"][line.product_id]
+        amount = line.quantity * line.unit_price_fen
+        expected["zone"][raw["zones"][raw["slots"][product.id].zone_id].code] += amount
+        expected["factory"][raw["factories"][product.factory_id].code] += amount
+        expected["day"][period.day_of(order.created_at).isoformat()] += amount
+    for key in ("zone", "factory"):
+        assert {t.key: t.amount_fen for t in found[key]} == dict(expected[key])
+    assert {t.key: t.amount_fen for t in found["day"] if t.amount_fen} == dict(expected["day"])
+    assert len(found["day"]) == 30
+    # Known by construction: the cancelled and the unpaid orders are not sales.
+    assert sum(t.units for t in found["zone"]) == 12 + 2 + 3 + 5 + 4
+    assert len(expected["day"]) == 2
+
+
+def test_conversion_counts_scans_visitors_carts_and_orders_per_slot_and_zone(app, db, centre):
+    period = reports.Period.ending_today(30, TZ)
+    with db.read_session() as session:
+        raw = _raw(session)
+        found = reports.conversion(session, period)
+        open_cart = dict(session.execute(select(CartLine.product_id, CartLine.cart_id)).all())
+    by_sku = {f.key: f for f in found["slot"]}
+    for sku in (centre["cup"], centre["lamp"], centre["idle"]):
+        product = next(p for p in raw["products"].values() if p.sku == sku)
+        slot = raw["slots"][product.id]
+        scans = [s for s in raw["scans"] if s.slot_id == slot.id]
+        placed = {line.order_id for line in raw["lines"] if line.product_id == product.id}
+        funnel = by_sku[sku]
+        assert funnel.scans == len(scans)
+        assert funnel.visitors == len({s.session_id for s in scans})
+        assert funnel.ordered == len(placed)
+        assert funnel.carted == len(placed) + (1 if product.id in open_cart else 0)
+    zones = {f.key: f for f in found["zone"]}
+    for zone in raw["zones"].values():
+        scans = [s for s in raw["scans"] if s.zone_id == zone.id]
+        assert zones[zone.code].scans == len(scans)
+        assert zones[zone.code].visitors == len({s.session_id for s in scans})
+    # Scanned by three visitors, in a cart, never ordered: the leader.
+    assert [f.key for f in found["leaders"]] == [centre["idle"]]
+
+
+def _unsold(session, since) -> dict[str, int]:
+    """Centre stock that arrived by `since` and has not sold after it, from the ledger."""
+    rows = list(session.scalars(select(StockLedgerEntry)))
+    centre_ids = {row.location_id for row in rows if row.reason == "receive"} - {
+        row.location_id for row in rows if row.reason == "factory_count"}
+    found = {}
+    for product in session.scalars(select(Product)):
+        mine = [r for r in rows if r.product_id == product.id]
+        here = [r for r in mine if r.location_id in centre_ids]
+        available = sum(r.delta_on_hand - r.delta_reserved for r in here)
+        arrived = min((r.created_at for r in here if r.delta_on_hand > 0), default=None)
+        sold_after = any(r.reason == "sell" and r.created_at > since for r in mine)
+        if available > 0 and arrived is not None and arrived <= since and not sold_after:
+            found[product.sku] = available
+    return found
+
+
+def test_slow_movers_are_what_the_ledger_says_has_not_sold(app, db, centre, monkeypatch):
+    from store_api.services import consignment
+
+    for days_on in (0, 31):
+        later = utcnow() + timedelta(days=days_on)
+        monkeypatch.setattr(consignment, "utcnow", lambda moment=later: moment)
+        with db.read_session() as session:
+            slow = reports.slow_movers(session, 30, 80)
+            expected = _unsold(session, later - timedelta(days=30))
+        assert {m.row.sku: m.row.available for m in slow} == expected
+        assert len(expected) == (0 if days_on == 0 else 3)
+    # The idle product has all its 500 units; most stock comes first.
+    assert slow[0].row.sku == centre["idle"] and slow[0].row.available == 500
+
+
+def test_velocity_buyers_and_what_each_type_buys(app, db, centre):
+    with db.read_session() as session:
+        raw = _raw(session)
+        fast = reports.velocity(session, TZ)
+        people = reports.buyers(session)
+        kinds = reports.what_types_buy(session, reports.Period.ending_today(30, TZ))
+
+    month = reports.Period.ending_today(30, TZ)
+    week_start = month.last - timedelta(days=6)
+    week, total = Counter(), Counter()
+    for order, line in _sold(raw, month):
+        sku = raw["products"][line.product_id].sku
+        total[sku] += line.quantity
+        if month.day_of(order.created_at) >= week_start:
+            week[sku] += line.quantity
+    assert {v.sku: (v.week_units, v.month_units) for v in fast} == {
+        sku: (week[sku], total[sku]) for sku in total}
+
+    assert Counter({(k, lv): n for k, lv, n in people}) == Counter(
+        (b.business_type, b.member_level) for b in raw["buyers"].values())
+
+    bought = defaultdict(Counter)
+    for _order, line in _sold(raw, month):
+        kind = raw["buyers"][raw["orders"][line.order_id].buyer_id].business_type
+        bought[kind][raw["products"][line.product_id].category] += line.quantity
+    assert {kind: {t.key: t.units for t in totals} for kind, totals in kinds.items()} == {
+        kind: dict(counter) for kind, counter in bought.items()}
+
+
+def test_every_report_page_draws_a_chart_and_its_csv_carries_the_same_rows(app, db, centre,
+                                                                          monkeypatch):
+    from store_api.services import consignment
+    from tests.integration.test_console_security import sign_in
+
+    later = utcnow() + timedelta(days=31)  # so the slow movers' report has rows
+    monkeypatch.setattr(consignment, "utcnow", lambda: later)
+    client = sign_in(app, "manager")
+    for name in ("sales", "conversion", "slow-movers", "velocity", "buyers", "business-types"):
+        page = client.get(f"/console/reports/{name}")
+        assert page.status_code == 200
+        assert '<svg class="chart"' in page.get_data(as_text=True), name
+        sheet = client.get(f"/console/reports/{name}.csv")
+        assert sheet.status_code == 200 and sheet.data.startswith("\ufeff".encode())
+        assert len(sheet.get_data(as_text=True).splitlines()) > 1, name
+    rows = list(csv.reader(io.StringIO(client.get("/console/reports/sales.csv")
+                                       .get_data(as_text=True).lstrip("\ufeff"))))
+    assert sorted(row[1] for row in rows if row[1] in ("bestseller", "cross-border")) == [
+        "bestseller", "cross-border"]
+    assert staff_client(app, "plainstaff")[0].get("/console/reports/sales").status_code == 403
