@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from store_api.models import AuditLogEntry
@@ -33,6 +33,16 @@ def record(session: Session, actor: Actor, action: str, entity: str, entity_id, 
                           after=after)
     session.add(entry)
     return entry
+
+
+def record_many(session: Session, actor: Actor, action: str, entity: str,
+                items: list[tuple[object, dict | None, dict | None]]) -> None:
+    """Add one entry per (entity id, before, after) with a single insert."""
+    if items:
+        session.execute(insert(AuditLogEntry), [
+            {"user_id": actor.user_id, "actor": actor.name[:100], "action": action[:40],
+             "entity": entity[:40], "entity_id": str(entity_id)[:40], "before": before,
+             "after": after} for entity_id, before, after in items])
 
 
 @dataclass(frozen=True)
