@@ -6,7 +6,6 @@ import signal
 import sys
 import threading
 import tomllib
-from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -15,7 +14,11 @@ from sqlalchemy import func, select
 from store_api import migrate
 from store_api.errors import CatalogueError
 from store_api.models.staff import ROLES
+from store_api.services.audit import Actor
 from store_api.settings import SettingsError
+
+# Changes made from the command line are recorded in the audit log under this name.
+CLI = Actor(None, "cli")
 
 DEMO_LOGINS = "demo-logins.toml"
 
@@ -275,10 +278,10 @@ def factory_token(code: str, revoke: bool) -> None:
     db = state(_app()).db
     try:
         if revoke:
-            factory_access.revoke_token(db, code)
+            factory_access.revoke_token(db, code, actor=CLI)
             click.echo(f"api token of {code} revoked")
             return
-        token = factory_access.new_token(db, code)
+        token = factory_access.new_token(db, code, actor=CLI)
     except DomainError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"api token of {code} (shown once; give it to the factory): {token}")
@@ -291,27 +294,16 @@ def factory_token(code: str, revoke: bool) -> None:
               help="Hours the old secret keeps signing too, while the factory switches.")
 def factory_webhook(code: str, url: str, keep_old_hours: int) -> None:
     """Set a factory's webhook URL and print its new signing secret, once."""
-    from urllib.parse import urlsplit
-
-    from store_api import webhooks
-    from store_api.models import Factory
-    from store_api.models.base import utcnow
+    from store_api.errors import DomainError
+    from store_api.services import factories
     from store_api.state import state
 
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 500:
-        raise click.BadParameter("must be an http:// or https:// URL", param_hint="URL")
     app = _app()
-    secret = webhooks.new_secret()
-    with state(app).db.unit_of_work() as session:
-        factory = session.scalar(select(Factory).where(Factory.code == code))
-        if factory is None:
-            raise click.ClickException(f"unknown factory {code}")
-        factory.webhook_url = url
-        if factory.webhook_secret_encrypted and keep_old_hours:
-            factory.webhook_previous_secret_encrypted = factory.webhook_secret_encrypted
-            factory.webhook_previous_until = utcnow() + timedelta(hours=keep_old_hours)
-        factory.webhook_secret_encrypted = webhooks.seal(secret, app.config["SECRET_KEY"])
+    try:
+        secret = factories.set_webhook(state(app).db, code, url, keep_old_hours=keep_old_hours,
+                                       app_secret=app.config["SECRET_KEY"], actor=CLI)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"webhook of {code} set to {url}")
     click.echo(f"signing secret (shown once; give it to the factory): {secret}")
 
@@ -325,27 +317,15 @@ def factory_webhook(code: str, url: str, keep_old_hours: int) -> None:
 @click.password_option(help="Password (asked for when not given).")
 def create_user(username, role, display_name, factory_code, password) -> None:
     """Create a staff or factory portal login."""
-    from store_api.models import Factory, User
+    from store_api.errors import DomainError
+    from store_api.services import users
     from store_api.state import state
 
-    if len(password) < 10:
-        raise click.BadParameter("must be at least 10 characters", param_hint="password")
-    if (role == "factory") != bool(factory_code):
-        raise click.BadParameter("give --factory exactly when --role is factory",
-                                 param_hint="--factory")
-    app = _app()
-    with state(app).db.unit_of_work() as session:
-        if session.scalar(select(User).where(User.username == username)):
-            raise click.ClickException(f"user {username} exists already")
-        factory = None
-        if factory_code:
-            factory = session.scalar(select(Factory).where(Factory.code == factory_code))
-            if factory is None:
-                raise click.ClickException(f"unknown factory {factory_code}")
-        user = User(username=username, display_name=display_name or username, role=role,
-                    factory=factory)
-        user.set_password(password)
-        session.add(user)
+    try:
+        users.create(state(_app()).db, username=username, display_name=display_name,
+                     role=role, password=password, factory_code=factory_code, actor=CLI)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"user {username} ({role}) created")
 
 

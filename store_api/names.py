@@ -63,6 +63,28 @@ ADJUST_REASON_NAMES = {
     "sample": _l("taken as a sample"),
     "other": _l("other reason"),
 }
+FULFILMENT_MODE_NAMES = {
+    "ships_itself": _l("ships from the factory"),
+    "stocks_centre": _l("stocks the centre"),
+}
+ROLE_NAMES = {
+    "staff": _l("staff"),
+    "manager": _l("manager"),
+    "admin": _l("admin"),
+    "factory": _l("factory"),
+}
+FACTORY_FIELD_NAMES = {
+    "code": _l("Code"),
+    "name_zh": _l("Name (Chinese)"),
+    "name_en": _l("Name (English)"),
+    "industrial_belt_zh": _l("Industrial belt (Chinese)"),
+    "industrial_belt_en": _l("Industrial belt (English)"),
+    "contact_name": _l("Contact"),
+    "contact_phone": _l("Contact phone"),
+    "fulfilment_mode": _l("Fulfilment"),
+    "dispatch_promise_hours": _l("Dispatch promise (hours)"),
+    "mixed_batch_min": _l("Mixed-batch minimum (yuan)"),
+}
 PAYMENT_METHOD_NAMES = {
     "cash": _l("Cash"),
     "card": _l("Card terminal"),

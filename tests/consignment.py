@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from store_api.models import Buyer, Factory, Forward, User
 from store_api.services import factory_access, inventory, orders
+from store_api.services.audit import Actor
 from store_api.services.checkout import Delivery, place_order
 from store_api.services.inventory import StockLine
 from store_api.state import state
@@ -82,8 +83,9 @@ def build(app, make_product) -> Centre:
             sides.append((factory.code, factory.id, product.sku, product.id, user.username))
         session.flush()
         buyer_id, staff_id = buyer.id, staff.id
-    a, b = (FactorySide(code, fid, sku, pid, factory_access.new_token(db, code), username)
-            for code, fid, sku, pid, username in sides)
+    actor = Actor(None, "test")
+    a, b = (FactorySide(code, fid, sku, pid, factory_access.new_token(db, code, actor=actor),
+                        username) for code, fid, sku, pid, username in sides)
     centre = Centre(app, a, b, buyer_id, staff_id)
     centre.order(a)
     centre.order(b)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from store_api.db import Database
 from store_api.errors import NotFound
 from store_api.models import Factory
+from store_api.services import audit
 
 PREFIX = "xpf"
 _NOTHING = hashlib.sha256(b"").hexdigest()
@@ -26,24 +27,31 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def new_token(db: Database, code: str) -> str:
+def factory_by_code(session: Session, code) -> Factory:
+    """The factory of a code, or NotFound."""
+    factory = session.scalar(select(Factory).where(Factory.code == code)) if isinstance(
+        code, str) else None
+    if factory is None:
+        raise NotFound(_l("There is no such factory."), field="code")
+    return factory
+
+
+def new_token(db: Database, code: str, *, actor: audit.Actor) -> str:
     """Give a factory a new API token (the old one stops working) and return it, once."""
     secret = secrets.token_urlsafe(32)
     with db.unit_of_work() as session:
-        factory = session.scalar(select(Factory).where(Factory.code == code))
-        if factory is None:
-            raise NotFound(_l("There is no such factory."), field="code")
+        factory = factory_by_code(session, code)
         factory.api_token_hash = _digest(secret)
+        audit.record(session, actor, "factory.token.issue", "factory", factory.code)
         return f"{PREFIX}.{factory.code}.{secret}"
 
 
-def revoke_token(db: Database, code: str) -> None:
+def revoke_token(db: Database, code: str, *, actor: audit.Actor) -> None:
     """Stop a factory's API token from working."""
     with db.unit_of_work() as session:
-        factory = session.scalar(select(Factory).where(Factory.code == code))
-        if factory is None:
-            raise NotFound(_l("There is no such factory."), field="code")
+        factory = factory_by_code(session, code)
         factory.api_token_hash = None
+        audit.record(session, actor, "factory.token.revoke", "factory", factory.code)
 
 
 def factory_for_token(session: Session, token) -> Factory | None:

@@ -280,6 +280,17 @@ def needing_staff(session: Session) -> list[Forward]:
         .order_by(Forward.id)))
 
 
+def past_promise(session: Session, now) -> list[Forward]:
+    """Forwards the factory holds that are not on their way by the dispatch promise, oldest
+    first: the centre should call the factory, or serve the order another way."""
+    waiting = session.scalars(
+        select(Forward).where(Forward.state.in_(BEFORE_SHIPPING))
+        .options(selectinload(Forward.group).selectinload(FulfilmentGroup.order),
+                 selectinload(Forward.factory))
+        .order_by(Forward.created_at))
+    return [forward for forward in waiting if dispatch_by(forward) < now]
+
+
 def dispatch_by(forward: Forward):
     """Return when the factory promised to have the forward's goods on their way."""
     return forward.created_at + timedelta(hours=forward.group.dispatch_promise_hours or 0)

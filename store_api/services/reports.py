@@ -198,8 +198,8 @@ def conversion(session: Session, period: Period) -> dict[str, list[Funnel]]:
     zones = [Funnel(zone.code, zone.name_zh, zone.name_en, *zone_scans.get(zone_id, (0, 0)),
                     zone_carted[zone_id], zone_ordered[zone_id])
              for zone_id, zone in per_zone.items()]
-    leaders = sorted((f for f in per_slot if f.visitors and not f.ordered),
-                     key=lambda f: (-f.visitors, -f.scans, f.key))[:10]
+    per_slot.sort(key=lambda f: (-f.visitors, -f.scans, f.key))
+    leaders = [f for f in per_slot if f.visitors and not f.ordered][:10]
     return {"slot": per_slot, "zone": zones, "leaders": leaders}
 
 

@@ -11,6 +11,7 @@ from shelf_labels import codes
 from store_api import printing
 from store_api.auth import authenticate, staff_required
 from store_api.models import PrintJob
+from store_api.models.base import utcnow
 from store_api.services import forwarding, fulfilment, orders
 from store_api.state import state
 from store_api.web.form_actions import act
@@ -116,9 +117,13 @@ def reprint(job: int):
 @bp.get("/forwards")
 @staff_required
 def forwards():
-    """Forwards that need a person: rejected by their factory, or whose delivery gave up."""
+    """Forwards that need a person: rejected by their factory, whose delivery gave up, or
+    not on their way by the dispatch promise."""
+    now = utcnow()
     return render_template("console/forwards.html",
-                           forwards=fulfilment.needing_staff(db_session()))
+                           forwards=fulfilment.needing_staff(db_session()),
+                           late=fulfilment.past_promise(db_session(), now), now=now,
+                           dispatch_by=fulfilment.dispatch_by)
 
 
 @bp.post("/forwards/<int:forward>/reroute")

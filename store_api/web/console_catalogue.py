@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -13,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from store_api.auth import manager_required, staff_required
-from store_api.errors import CatalogueError, DomainError
+from store_api.errors import CatalogueError, DomainError, RowProblem
 from store_api.models import Factory, Product, ShelfSlot
 from store_api.services import catalogue_import, pictures
 from store_api.state import state
@@ -35,6 +36,7 @@ COLUMN_NAMES = {
     "status": _l("Status"),
 }
 _UPLOAD = re.compile(r"^[0-9a-f]{64}\.(csv|xlsx)$")
+UPLOAD_KEPT_S = 24 * 3600
 
 
 def _levels() -> tuple[list[str], list[str]]:
@@ -120,6 +122,11 @@ def save_product(sku: str | None = None):
              for name in catalogue_import.columns(levels)}
     if product is not None:
         cells["sku"] = product.sku
+    elif db_session().scalar(select(Product.id).where(Product.sku == cells["sku"])):
+        # The new-product form never edits an existing product by accident.
+        taken = RowProblem(str(_l("form")), 1, cells["sku"], "sku",
+                           _l("is already taken by another product"))
+        return _form_page(None, cells, [taken], 409)
     try:
         catalogue_import.apply(state().db, str(_l("form")), [(1, cells)], member_levels=levels,
                                business_types=business_types,
@@ -201,8 +208,12 @@ def check_import():
         raise DomainError(_l("Send a .csv or .xlsx file."), field="sheet")
     data = upload.read()
     stored = f"{hashlib.sha256(data).hexdigest()}.{kind}"
-    _upload_dir().mkdir(parents=True, exist_ok=True)
-    (_upload_dir() / stored).write_bytes(data)
+    folder = _upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():  # a checked sheet is applied within the day, or sent again
+        if old.stat().st_mtime < time.time() - UPLOAD_KEPT_S:
+            old.unlink(missing_ok=True)
+    (folder / stored).write_bytes(data)
     return _show_plan(stored, name[-100:])
 
 

@@ -37,9 +37,14 @@ def _money(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-def _chart(title, rows: list[list], label: int, value: int, shown=str) -> Markup:
-    return bar_chart([(str(row[label]), float(row[value]), shown(row[value]))
-                      for row in rows[:25]], str(title))
+def _chart(title, rows: list[list], label: int, value: int, shown=str, *,
+           in_order: bool = False) -> Markup | None:
+    """The largest 20 non-zero values as bars (or every row in its order, for a series of
+    days); None when there is nothing to draw."""
+    bars = [(str(row[label]), float(row[value]), shown(row[value])) for row in rows]
+    if not in_order:
+        bars = sorted((bar for bar in bars if bar[1] > 0), key=lambda bar: -bar[1])[:20]
+    return bar_chart(bars, str(title)) if any(bar[1] for bar in bars) else None
 
 
 def _period() -> reports.Period:
@@ -56,17 +61,18 @@ def _period() -> reports.Period:
     return reports.Period(first, last, timezone)
 
 
-def _totals_section(title, key_title, totals, name=lambda key: key) -> Section:
+def _totals_section(title, key_title, totals, name=lambda key: key, *,
+                    in_order: bool = False) -> Section:
     rows = [[name(t.key), t.units, _money(t.amount_fen), t.orders] for t in totals]
     return Section(title, [key_title, _l("Units"), _l("Amount (yuan)"), _l("Orders")], rows,
-                   _chart(title, rows, 0, 2, lambda v: f"￥{v}") if rows else None)
+                   _chart(title, rows, 0, 2, lambda v: f"￥{v}", in_order=in_order))
 
 
 def _sales(period) -> list[Section]:
     found = reports.sales(db_session(), period)
     return [_totals_section(_l("Sales by zone"), _l("Zone"), found["zone"]),
             _totals_section(_l("Sales by factory"), _l("Factory"), found["factory"]),
-            _totals_section(_l("Sales by day"), _l("Day"), found["day"])]
+            _totals_section(_l("Sales by day"), _l("Day"), found["day"], in_order=True)]
 
 
 def _funnel_section(title, funnels) -> Section:
@@ -74,7 +80,7 @@ def _funnel_section(title, funnels) -> Section:
              "" if f.conversion_percent is None else f.conversion_percent] for f in funnels]
     return Section(title, [_l("Code"), _l("Where"), _l("Scans"), _l("Scanning visitors"),
                            _l("Carts"), _l("Orders"), _l("Orders per visitor (%)")], rows,
-                   _chart(title, rows, 0, 3) if rows else None)
+                   _chart(title, rows, 0, 3))
 
 
 def _conversion(period) -> list[Section]:
@@ -95,7 +101,7 @@ def _slow_movers(period) -> list[Section]:
                days=settings["consignment.unsold_days"])
     return [Section(title, [_l("Factory"), _l("SKU"), _l("Product"), _l("Units in the centre"),
                             _l("Last sale"), _l("Value at the return offer (yuan)")], rows,
-                    _chart(title, rows, 1, 3) if rows else None)]
+                    _chart(title, rows, 1, 3))]
 
 
 def _velocity(period) -> list[Section]:
@@ -106,7 +112,7 @@ def _velocity(period) -> list[Section]:
     return [Section(_l("Bestseller velocity"), [
         _l("SKU"), _l("Product"), _l("Units, 7 days"), _l("Per day, 7 days"),
         _l("Units, 30 days"), _l("Per day, 30 days"), _l("Trend")], rows,
-        _chart(title, rows, 0, 3) if rows else None)]
+        _chart(title, rows, 0, 3))]
 
 
 def _buyers(period) -> list[Section]:
@@ -115,7 +121,7 @@ def _buyers(period) -> list[Section]:
     title = _l("Buyers by business type and member level")
     labelled = [[f"{row[0]} · {row[1]}", row[2]] for row in rows]
     return [Section(title, [_l("Business type"), _l("Member level"), _l("Buyers")], rows,
-                    _chart(title, labelled, 0, 1) if rows else None)]
+                    _chart(title, labelled, 0, 1))]
 
 
 def _what_types_buy(period) -> list[Section]:

@@ -37,16 +37,13 @@ def receiving():
 def receive():
     """Book goods from a factory into the centre."""
     form = request.form
-
-    def book():
-        done = stock_desk.receive(state().db, form.get("code", ""),
-                                  form_number(form.get("quantity")),
-                                  reference=form.get("reference", ""),
-                                  actor=current_user.audit_actor)
-        flash(str(_l("Received %(quantity)s of %(sku)s; %(on_hand)s now in the centre.",
-                     **done)), "info")
-
-    return act(book, "console.receiving")
+    return act(lambda: stock_desk.receive(state().db, form.get("code", ""),
+                                          form_number(form.get("quantity")),
+                                          reference=form.get("reference", ""),
+                                          actor=current_user.audit_actor),
+               "console.receiving", done=lambda booked: _l(
+                   "Received %(quantity)s of %(sku)s; %(on_hand)s now in the centre.",
+                   **booked))
 
 
 @bp.get("/counts")
@@ -83,12 +80,9 @@ def record_counts():
 def adjust():
     """Correct the centre's stock of one product, with a reason."""
     form = request.form
-
-    def correct():
-        done = stock_desk.adjust(state().db, form.get("code", ""),
-                                 form_number(form.get("quantity")),
-                                 reason=form.get("reason", ""), note=form.get("note", ""),
-                                 actor=current_user.audit_actor)
-        flash(str(_l("%(sku)s adjusted; %(on_hand)s now in the centre.", **done)), "info")
-
-    return act(correct, "console.counts")
+    return act(lambda: stock_desk.adjust(state().db, form.get("code", ""),
+                                         form_number(form.get("quantity")),
+                                         reason=form.get("reason", ""), note=form.get("note", ""),
+                                         actor=current_user.audit_actor),
+               "console.counts", done=lambda adjusted: _l(
+                   "%(sku)s adjusted; %(on_hand)s now in the centre.", **adjusted))

@@ -18,11 +18,14 @@ def form_number(value):
         return text
 
 
-def act(action, endpoint: str, *, missing_is_404: bool = False, **values):
+def act(action, endpoint: str, *, missing_is_404: bool = False, done=None, **values):
     """Run a form's action; on a refusal flash its message (or answer 404 for something not
-    found, where another party's ids must look like nothing); redirect to the endpoint (303)."""
+    found, where another party's ids must look like nothing), on success what `done` makes of
+    the action's result, if given; redirect to the endpoint (303)."""
     try:
-        action()
+        result = action()
+        if done is not None:
+            flash(str(done(result)), "info")
     except DomainError as error:
         if missing_is_404 and error.status == 404:
             abort(404)

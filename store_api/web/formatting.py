@@ -9,8 +9,10 @@ from store_api.names import (
     ADJUST_REASON_NAMES,
     BUSINESS_TYPE_NAMES,
     CATEGORY_NAMES,
+    FACTORY_FIELD_NAMES,
     FORWARD_REASON_NAMES,
     FORWARD_STATE_NAMES,
+    FULFILMENT_MODE_NAMES,
     GROUP_NAMES,
     GROUP_STATUS_NAMES,
     LABEL_FACT_NAMES,
@@ -18,6 +20,7 @@ from store_api.names import (
     ORDER_STATUS_NAMES,
     PAYMENT_METHOD_NAMES,
     PRINT_STATUS_NAMES,
+    ROLE_NAMES,
 )
 from store_api.state import state
 
@@ -67,5 +70,6 @@ def init_app(app: Flask) -> None:
         payment_method_names=PAYMENT_METHOD_NAMES, print_status_names=PRINT_STATUS_NAMES,
         fact_names=LABEL_FACT_NAMES, forward_state_names=FORWARD_STATE_NAMES,
         forward_reason_names=FORWARD_REASON_NAMES, category_names=CATEGORY_NAMES,
-        adjust_reason_names=ADJUST_REASON_NAMES,
+        adjust_reason_names=ADJUST_REASON_NAMES, fulfilment_mode_names=FULFILMENT_MODE_NAMES,
+        role_names=ROLE_NAMES, factory_field_names=FACTORY_FIELD_NAMES,
     )

@@ -5,6 +5,7 @@ for the new product, and sees that stock on the product's scan page."""
 import csv
 import io
 import sqlite3
+import time
 
 from tests.e2e.conftest import screenshot
 
@@ -91,3 +92,15 @@ def test_import_fix_apply_label_receive_and_scan(live_server, desk, phone, tmp_p
     phone.goto(f"{base}/s/{slot}")
     assert "端到端新品" in phone.locator("h1").inner_text()
     assert "48" in phone.locator("li.source-centre").inner_text()
+
+    # Scans reach the database in batches; wait for the phone's before reading the report.
+    for _ in range(50):
+        if _count(live_server, "SELECT count(*) FROM scan_events e JOIN shelf_slots s "
+                  "ON s.id = e.slot_id WHERE s.code = ?", slot):
+            break
+        time.sleep(0.1)
+    desk.goto(f"{base}/console/reports/conversion")
+    leaders = desk.locator("section.report-section").first
+    assert "E2E-NEW-01" in leaders.inner_text()  # scanned, never ordered
+    assert desk.locator("svg.chart").count() == 3
+    screenshot(desk, "console-report-conversion")

@@ -18,14 +18,18 @@ from tests.integration.test_console_security import sign_in
 ACTOR = audit.Actor(None, "staff:test")
 
 
-@pytest.fixture
-def demo(app):
+def _load_demo(app) -> tuple[list[str], list[str]]:
     settings = state(app).settings
     with state(app).db.unit_of_work() as session:
         load_demo(session, media_dir=state(app).media_dir,
                   member_levels=settings["catalogue.member_levels"],
                   business_types=settings["catalogue.business_types"])
     return settings["catalogue.member_levels"], settings["catalogue.business_types"]
+
+
+@pytest.fixture
+def demo(app):
+    return _load_demo(app)
 
 
 def _rows(data: bytes) -> list[dict]:
@@ -165,10 +169,7 @@ def test_a_gb18030_csv_from_excel_reads(app, db, demo):
 def test_the_import_pages_check_then_apply_and_refuse_forged_uploads(sqlite_app):
     app = sqlite_app
     settings = state(app).settings
-    with state(app).db.unit_of_work() as session:
-        load_demo(session, media_dir=state(app).media_dir,
-                  member_levels=settings["catalogue.member_levels"],
-                  business_types=settings["catalogue.business_types"])
+    _load_demo(app)
     client = sign_in(app, "manager")
     token = client.csrf_token
     rows = _rows(client.get("/console/products/export.csv").data)
@@ -213,10 +214,8 @@ def _png(width: int, height: int) -> bytes:
 def test_the_product_form_saves_through_the_same_rules_and_takes_pictures(sqlite_app):
     app = sqlite_app
     settings = state(app).settings
-    with state(app).db.unit_of_work() as session:
-        load_demo(session, media_dir=state(app).media_dir,
-                  member_levels=settings["catalogue.member_levels"],
-                  business_types=settings["catalogue.business_types"])
+    _load_demo(app)
+    with state(app).db.read_session() as session:
         sku = session.scalar(select(Product.sku).order_by(Product.sku))
     client = sign_in(app, "manager")
     form = client.get(f"/console/products/{sku}").get_data(as_text=True)
@@ -234,6 +233,17 @@ def test_the_product_form_saves_through_the_same_rules_and_takes_pictures(sqlite
     with state(app).db.read_session() as session:
         product = session.scalar(select(Product).where(Product.sku == sku))
         assert (product.name_en, product.status) == ("New name", "archived")
+
+    fresh = dict(cells, csrf_token=client.csrf_token, name_en="Overwritten", status="active")
+    taken = client.post("/console/products/new", data=dict(fresh, sku=sku))
+    assert taken.status_code == 409 and 'data-field="sku"' in taken.get_data(as_text=True)
+    created = client.post("/console/products/new", data=dict(fresh, sku="FORM-NEW-1",
+                                                               slot="Z-8-8"))
+    assert created.headers["Location"].endswith("/console/products/FORM-NEW-1")
+    with state(app).db.read_session() as session:
+        names = dict(session.execute(select(Product.sku, Product.name_en).where(
+            Product.sku.in_([sku, "FORM-NEW-1"]))).all())
+    assert names == {sku: "New name", "FORM-NEW-1": "Overwritten"}
 
     upload = client.post(f"/console/products/{sku}/pictures", data={
         "csrf_token": client.csrf_token, "picture": (io.BytesIO(_png(3000, 1500)), "a.png")})

@@ -33,11 +33,14 @@ def test_create_user_hashes_the_password(runner):
 
 
 @pytest.mark.parametrize("args, complaint", [
-    (["create-user", "a", "--password", "short"], "at least 10"),
-    (["create-user", "a", "--role", "factory", "--password", "long enough 1"], "--factory"),
-    (["create-user", "a", "--factory", "TZ-HY", "--password", "long enough 1"], "--factory"),
-    (["create-user", "a", "--role", "factory", "--factory", "NOPE", "--password",
-      "long enough 1"], "unknown factory NOPE"),
+    (["create-user", "ab", "--password", "short"], "A password needs 10"),
+    (["create-user", "ab", "--role", "factory", "--password", "long enough 1"],
+     "needs its factory"),
+    (["create-user", "ab", "--factory", "TZ-HY", "--password", "long enough 1"],
+     "needs its factory"),
+    (["create-user", "ab", "--role", "factory", "--factory", "NOPE", "--password",
+      "long enough 1"], "no such factory"),
+    (["create-user", "Not A Name", "--password", "long enough 1"], "lower-case"),
     (["create-user", "a", "--role", "boss", "--password", "long enough 1"], "boss"),
 ])
 def test_create_user_refuses_bad_input(runner, args, complaint):
@@ -50,7 +53,7 @@ def test_create_user_refuses_a_taken_name(runner):
     args = ["create-user", "sam", "--password", "long enough 1"]
     assert runner.invoke(main, args).exit_code == 0
     result = runner.invoke(main, args)
-    assert result.exit_code == 1 and "exists already" in result.output
+    assert result.exit_code == 1 and "sam is taken" in result.output
 
 
 def test_check_exits_non_zero_on_drift(runner):
@@ -93,7 +96,7 @@ def test_factory_webhook_sets_the_url_and_shows_the_secret_once(runner):
     listing = runner.invoke(main, ["factories"]).output
     assert "YK-BL" in listing and "https://erp.bolang.example/hooks" in listing
     assert "portal only" in listing
-    for args, complaint in ((["NOPE", "https://x.example/h"], "unknown factory NOPE"),
+    for args, complaint in ((["NOPE", "https://x.example/h"], "no such factory"),
                             (["YK-BL", "ftp://x.example/h"], "http")):
         result = runner.invoke(main, ["factory-webhook", *args])
         assert result.exit_code != 0 and complaint in result.output

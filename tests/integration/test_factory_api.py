@@ -21,6 +21,7 @@ from store_api.models import (
 from store_api.models.base import utcnow
 from store_api.services import consignment as consignment_service
 from store_api.services import inventory
+from store_api.services.audit import Actor
 from store_api.state import state
 from tests.conftest import staff_client
 from tests.consignment import receive_at_centre
@@ -289,7 +290,7 @@ def test_a_revoked_or_replaced_token_stops_working(app, consignment):
     a = consignment.a
     client = app.test_client()
     assert client.get("/api/v1/factory/stock", headers=a.headers).status_code == 200
-    factory_access.new_token(state(app).db, a.code)
+    factory_access.new_token(state(app).db, a.code, actor=Actor(None, "test"))
     assert client.get("/api/v1/factory/stock", headers=a.headers).status_code == 401
     with state(app).db.read_session() as session:
         stored = session.scalar(select(Factory.api_token_hash).where(Factory.id == a.factory_id))

@@ -166,3 +166,26 @@ def test_a_rejected_forward_reaches_the_staff_board_and_is_rerouted_there(app, c
     assert a.orders[0] not in after.get_data(as_text=True)
     buyer_page = app.test_client().get(f"/orders/{a.orders[0]}").get_data(as_text=True)
     assert 'state-cancelled' in buyer_page and "改由本中心库存发货" in buyer_page
+
+
+def _late_table(client) -> str:
+    return client.get("/console/forwards").get_data(as_text=True).split(
+        'class="jobs forwards late"')[1]
+
+
+def test_forwards_past_their_dispatch_promise_are_flagged_on_the_staff_board(
+        app, consignment, monkeypatch):
+    from store_api.web import console
+    from tests.conftest import staff_client
+
+    staff, _ = staff_client(app)
+    assert consignment.a.orders[0] not in _late_table(staff)
+    later = utcnow() + timedelta(hours=49)  # the factories promise 48 hours
+    monkeypatch.setattr(console, "utcnow", lambda: later)
+    late = _late_table(staff)
+    assert consignment.a.orders[0] in late and consignment.b.orders[0] in late
+    portal, token = portal_client(app, consignment.a)
+    portal.post(f"/portal/forwards/{consignment.a.forwards[0]}/ship",
+                data={"csrf_token": token, "carrier": "顺丰速运", "tracking_number": "SF1"})
+    late = _late_table(staff)
+    assert consignment.a.orders[0] not in late and consignment.b.orders[0] in late
