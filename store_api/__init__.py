@@ -127,12 +127,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         console_stock,
         errors,
         formatting,
+        uploads,
     )
     from store_api.web.console import bp as console_bp
     from store_api.web.health import bp as health_bp
     from store_api.web.media import bp as media_bp
     from store_api.web.portal import bp as portal_bp
 
+    uploads.init_app(app)  # before CSRF protection, which reads the body
     csrf.init_app(app)
     csrf.exempt(api.bp)  # the API takes only application/json, which no cross-site form can send
     auth.init_app(app)

@@ -21,6 +21,7 @@ from store_api.state import state
 from store_api.web.console import bp
 from store_api.web.form_actions import act
 from store_api.web.session import db_session
+from store_api.web.uploads import allows_upload
 
 COLUMN_NAMES = {
     "sku": _l("SKU"), "factory": _l("Factory code"), "name_zh": _l("Name (Chinese)"),
@@ -138,11 +139,11 @@ def save_product(sku: str | None = None):
 
 
 @bp.post("/products/<sku>/pictures")
+@allows_upload("console.picture_max_bytes")
 @manager_required
 def add_picture(sku: str):
     """Add a picture to a product."""
     settings = state().settings
-    request.max_content_length = settings["console.picture_max_bytes"]
     upload = request.files.get("picture")
     return act(lambda: pictures.add(
         state().db, sku, upload.read() if upload else b"", media_dir=state().media_dir,
@@ -196,11 +197,11 @@ def import_page():
 
 
 @bp.post("/products/import")
+@allows_upload("console.import_max_bytes")
 @manager_required
 def check_import():
     """Keep the uploaded sheet and show its dry run: what each row would do, and every
     problem; nothing is written."""
-    request.max_content_length = state().settings["console.import_max_bytes"]
     upload = request.files.get("sheet")
     name = (upload.filename or "") if upload else ""
     kind = name.rsplit(".", 1)[-1].lower() if "." in name else ""

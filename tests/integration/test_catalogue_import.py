@@ -3,6 +3,7 @@ XLSX), the product form that shares its rules, and pictures."""
 
 import csv
 import io
+import os
 
 import pytest
 from PIL import Image
@@ -196,6 +197,12 @@ def test_the_import_pages_check_then_apply_and_refuse_forged_uploads(sqlite_app)
     with state(app).db.read_session() as session:
         assert session.scalar(select(Product.name_zh).where(Product.sku == rows[0]["sku"])) == (
             "改过的名字")
+    # Past server.max_request_bytes but within the import's own limit: read, and refused for
+    # what it holds rather than for its size.
+    wide = b"sku,colour\n" + b"x,red\n" * (settings["server.max_request_bytes"] // 3)
+    answer = client.post("/console/products/import", data={
+        "csrf_token": token, "sheet": (io.BytesIO(wide), "wide.csv")})
+    assert answer.status_code == 422 and "colour" in answer.get_data(as_text=True)
     big = b"x" * (settings["console.import_max_bytes"] + 1)
     answer = client.post("/console/products/import", data={
         "csrf_token": token, "sheet": (io.BytesIO(big), "big.csv")})
@@ -253,13 +260,25 @@ def test_the_product_form_saves_through_the_same_rules_and_takes_pictures(sqlite
                                .order_by(ProductImage.id.desc()))
     stored = Image.open(state(app).media_dir / image.path)
     assert stored.format == "JPEG" and max(stored.size) == settings["console.picture_max_px"]
+    noise = Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3))
+    out = io.BytesIO()
+    noise.save(out, "PNG")
+    assert settings["server.max_request_bytes"] < len(out.getvalue()) < settings[
+        "console.picture_max_bytes"]
+    assert client.post(f"/console/products/{sku}/pictures", data={
+        "csrf_token": client.csrf_token, "picture": (io.BytesIO(out.getvalue()), "big.png")
+    }).status_code == 303
+    too_big = b"\x89PNG" + b"0" * settings["console.picture_max_bytes"]
+    assert client.post(f"/console/products/{sku}/pictures", data={
+        "csrf_token": client.csrf_token, "picture": (io.BytesIO(too_big), "huge.png")
+    }).status_code == 413
     for name, data in (("fake.png", b"<?php echo 1; ?>"), ("gif.png", _gif())):
         refused = client.post(f"/console/products/{sku}/pictures", follow_redirects=True, data={
             "csrf_token": client.csrf_token, "picture": (io.BytesIO(data), name)})
         assert "JPEG" in refused.get_data(as_text=True)
     with state(app).db.read_session() as session:
         assert session.scalar(select(func.count()).select_from(ProductImage).where(
-            ProductImage.product_id == product.id)) == 2  # the demo's one and the new one
+            ProductImage.product_id == product.id)) == 3  # the demo's one and two new
     assert client.post("/console/products/NO-SUCH/pictures", data={
         "csrf_token": client.csrf_token, "picture": (io.BytesIO(_png(10, 10)), "a.png")
     }).status_code == 404
