@@ -8,6 +8,7 @@ import time
 
 from flask import Response, current_app
 
+from store_api import metrics
 from store_api.lifecycle import STOPPING
 from store_api.state import state
 
@@ -39,6 +40,7 @@ def event_stream(channels: list[str], event: str, first: dict | None = None) -> 
 
     def stream():
         # Subscribed before the first byte goes out, so nothing published after it is missed.
+        metrics.stream_opened()
         try:
             with broker.subscribe(channels) as subscription:
                 opening = "retry: 3000\n\n"
@@ -57,6 +59,7 @@ def event_stream(channels: list[str], event: str, first: dict | None = None) -> 
                         heartbeat = now + HEARTBEAT_SECONDS
                         yield ": ping\n\n"
         finally:
+            metrics.stream_closed()
             slots.release()
 
     return Response(stream(), mimetype="text/event-stream",

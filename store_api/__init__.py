@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import secrets
 from datetime import timedelta
 from functools import lru_cache
@@ -16,6 +15,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from store_api import logs, metrics
 from store_api.broker import InProcessBroker, RedisBroker
 from store_api.db import Database, make_engine
 from store_api.resources import static_dir
@@ -76,8 +76,7 @@ def _close_request_session(exc: BaseException | None) -> None:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the store server; test_config overrides settings by "section.key"."""
     settings = load_settings(overrides=test_config)
-    logging.basicConfig(level=settings["log.level"].upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings["log.level"], settings["log.format"])
     app = Flask(__name__, static_folder=str(static_dir()), static_url_path="/static")
     if settings["server.proxy_hops"]:
         # Behind a proxy, the scheme and host the browser used come from its headers; the
@@ -106,6 +105,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["xuanpin"] = AppState(settings, database, client, broker,
                                           ScanRecorder(database), app)
 
+    logs.init_app(app)
+    metrics.init_app(app)
     Babel(app, locale_selector=_select_locale)
     app.after_request(_remember_locale)
     app.teardown_appcontext(_close_request_session)
@@ -127,6 +128,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         console_stock,
         errors,
         formatting,
+        limits,
+        security_headers,
         uploads,
     )
     from store_api.web.console import bp as console_bp
@@ -145,10 +148,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(media_bp)
     app.register_blueprint(console_bp)
     app.register_blueprint(portal_bp)
-    auth.limit_sign_in(app)
 
     # The one place in store_api that knows the buyer-facing blueprints.
     import kiosk
 
     kiosk.init_app(app, csrf)
+    limits.init_app(app)  # after every blueprint: it wraps their views
+    security_headers.init_app(app)
     return app

@@ -7,8 +7,6 @@ from functools import wraps
 
 from flask import Flask, flash, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, logout_user
 from sqlalchemy import select
 
@@ -129,23 +127,6 @@ def _end_idle_sign_in() -> None:
     if not isinstance(last, int) or now - last >= 30:
         # Written at most every 30 s, so most requests leave the cookie as it is.
         session["seen_at"] = now
-
-
-def _failed(response) -> bool:
-    return response.status_code == 401
-
-
-def limit_sign_in(app: Flask) -> None:
-    """Count failed sign-ins per address (Redis when configured, so every process shares the
-    count); past console.login_limit the form and the API answer 429."""
-    redis_url = state(app).settings["redis.url"]
-    limiter = Limiter(get_remote_address, app=app, storage_uri=redis_url or "memory://",
-                      default_limits=[], key_prefix="xuanpin-limits", swallow_errors=True,
-                      in_memory_fallback_enabled=bool(redis_url))
-    limit = state(app).settings["console.login_limit"]
-    for endpoint in ("console.login", "api.sign_in"):
-        app.view_functions[endpoint] = limiter.limit(
-            limit, methods=["POST"], deduct_when=_failed)(app.view_functions[endpoint])
 
 
 def init_app(app: Flask) -> None:

@@ -52,7 +52,10 @@ def make_engine(settings: Settings) -> Engine:
         url,
         echo=settings["database.echo"],
         pool_size=settings["database.pool_size"],
+        # A connection the database dropped (a restart, a fail-over) is noticed before use and
+        # replaced; a database that does not answer fails the request within seconds.
         pool_pre_ping=True,
+        connect_args={"connect_timeout": 5},
     )
 
 

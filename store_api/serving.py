@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 import time
 
@@ -24,23 +26,13 @@ class StoreServer(BaseApplication):
         self.settings = settings
         self.bind = f"{host}:{port}"
         self.streams = streams
+        metrics_folder(settings, "streams" if streams else "pages")
         super().__init__()
 
     def load_config(self) -> None:
         self.cfg.set("bind", self.bind)
-        if self.streams:
-            self.cfg.set("workers", self.settings["streams.workers"])
-            self.cfg.set("worker_class", "gevent")
-            self.cfg.set("worker_connections", self.settings["streams.max_clients"])
-        else:
-            self.cfg.set("workers", self.settings["server.workers"])
-            self.cfg.set("threads", self.settings["server.threads"])
-            self.cfg.set("worker_class", "gthread")
-        # Let the kernel spread new connections over the workers evenly.
-        self.cfg.set("reuse_port", True)
-        self.cfg.set("timeout", 60)
-        self.cfg.set("graceful_timeout", 20)
-        self.cfg.set("accesslog", "-")
+        for name, value in options(self.settings, streams=self.streams).items():
+            self.cfg.set(name, value)
         run_worker = self.settings["worker.run_in_serve"] and not self.streams
 
         def post_worker_init(gunicorn_worker) -> None:
@@ -57,6 +49,71 @@ class StoreServer(BaseApplication):
         if self.streams:
             app.config["XUANPIN_STREAM_LIMIT"] = self.settings["streams.max_clients"]
         return app
+
+
+# Access log lines carry the request id the app gives every answer.
+ACCESS_TEXT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s "%(a)s"'
+ACCESS_JSON = ('{"remote": "%(h)s", "request": "%(r)s", "status": %(s)s, "bytes": "%(b)s", '
+               '"ms": %(M)s, "request_id": "%({x-request-id}o)s", "agent": "%(a)s"}')
+
+
+def options(settings: Settings, *, streams: bool) -> dict:
+    """gunicorn's settings for pages (gthread) or event streams (gevent), as measured in
+    benchmarks/: one place for `xuanpin serve` and config/gunicorn.conf.py alike."""
+    found = {
+        # Let the kernel spread new connections over the workers evenly.
+        "reuse_port": True,
+        "timeout": 60,
+        "graceful_timeout": 20,
+        # A worker is replaced, gracefully, after this many requests (with jitter so they do
+        # not all restart at once): a slow leak cannot grow without end.
+        "max_requests": 20_000,
+        "max_requests_jitter": 2_000,
+        "accesslog": "-",
+        "access_log_format": ACCESS_JSON if settings["log.format"] == "json" else ACCESS_TEXT,
+        "child_exit": _child_exit,
+    }
+    if streams:
+        found.update(workers=settings["streams.workers"], worker_class="gevent",
+                     worker_connections=settings["streams.max_clients"])
+    else:
+        found.update(workers=settings["server.workers"] or os.cpu_count() or 1,
+                     threads=settings["server.threads"], worker_class="gthread")
+    return found
+
+
+def gunicorn_conf(*, streams: bool) -> dict:
+    """Everything config/gunicorn*.conf.py hand gunicorn, from xuanpin's settings."""
+    from store_api.settings import load_settings
+
+    settings = load_settings()
+    metrics_folder(settings, "streams" if streams else "pages")
+    found = options(settings, streams=streams)
+    port = settings["streams.port"] if streams else settings["server.port"]
+    found["bind"] = f"{settings['server.host']}:{port}"
+    if streams:
+
+        def post_worker_init(worker) -> None:
+            # A gevent worker holds up to streams.max_clients streams, not a thread's share.
+            worker.wsgi.config["XUANPIN_STREAM_LIMIT"] = settings["streams.max_clients"]
+
+        found["post_worker_init"] = post_worker_init
+    return found
+
+
+def metrics_folder(settings: Settings, name: str) -> None:
+    """Give this server's workers an empty folder to share metrics through (Prometheus
+    multiprocess mode), before any of them starts."""
+    folder = settings.var_dir / "metrics" / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
+def _child_exit(_server, gunicorn_worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(gunicorn_worker.pid)
 
 
 def _watch_for_shutdown(gunicorn_worker) -> None:

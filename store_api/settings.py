@@ -97,6 +97,28 @@ def _rate_limit(key: str, value: str) -> None:
                             f"{value!r}") from None
 
 
+def _csp_sources(key: str, value: str) -> None:
+    if not value.strip() or any(c in value for c in ";,\r\n"):
+        raise SettingsError(f"setting {key}: must be CSP sources separated by spaces, "
+                            f"such as \"'self' https://signage.example\"")
+
+
+def _log_format(key: str, value: str) -> None:
+    if value not in ("text", "json"):
+        raise SettingsError(f"setting {key}: must be text or json, got {value!r}")
+
+
+def _networks(key: str, value: list) -> None:
+    import ipaddress
+
+    for network in value:
+        try:
+            ipaddress.ip_network(network)
+        except (TypeError, ValueError):
+            raise SettingsError(f"setting {key}: not a network such as 10.0.0.0/8: "
+                                f"{network!r}") from None
+
+
 def _non_empty(key: str, value: list) -> None:
     if not value:
         raise SettingsError(f"setting {key}: must not be empty")
@@ -117,7 +139,7 @@ def _percent(key: str, value: Any) -> None:
 _CHECKS = {
     "server.port": _port,
     "server.public_base_url": _http_url,
-    "server.workers": _positive,
+    "server.workers": _not_negative,
     "server.threads": _positive,
     "server.max_request_bytes": _positive,
     "server.proxy_hops": _not_negative,
@@ -139,6 +161,9 @@ _CHECKS = {
     "console.import_max_bytes": _positive,
     "console.picture_max_bytes": _positive,
     "console.picture_max_px": _positive,
+    "limits.checkout": _rate_limit,
+    "limits.slot_lookup": _rate_limit,
+    "displays.frame_ancestors": _csp_sources,
     "consignment.unsold_days": _positive,
     "consignment.return_offer_percent": _percent,
     "kiosk.page_cache_seconds": _not_negative,
@@ -160,6 +185,8 @@ _CHECKS = {
     "printing.label_qr": _label_qr,
     "printing.label_width_dots": _positive,
     "printing.timeout_s": _positive,
+    "log.format": _log_format,
+    "metrics.allowed_networks": _networks,
     "worker.poll_interval_s": _positive,
     "worker.lease_seconds": _positive,
     "worker.batch_size": _positive,

@@ -42,9 +42,10 @@ def database_url(request, tmp_path):
 
 
 def _make_app(tmp_path, database_url, **overrides):
-    app = create_app(
-        {"paths.var_dir": str(tmp_path / "var"), "database.url": database_url, **overrides}
-    )
+    # Rate limits count per address, and every test client is 127.0.0.1: they are on only
+    # where a test turns them on to check them.
+    app = create_app({"paths.var_dir": str(tmp_path / "var"), "database.url": database_url,
+                      "limits.enabled": False, **overrides})
     app.config["TESTING"] = True
     migrate.upgrade(state(app).db.engine)
     with state(app).db.unit_of_work() as session:

@@ -51,21 +51,34 @@ def browser():
         browser.close()
 
 
+def _watched(context):
+    """A page of the context whose refusals by the Content-Security-Policy fail the test."""
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return page, refused
+
+
 @pytest.fixture
 def phone(browser):
     """A page the size of a phone, in Chinese."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
                                   locale="zh-CN", is_mobile=True, has_touch=True)
-    yield context.new_page()
+    page, refused = _watched(context)
+    yield page
     context.close()
+    assert refused == []
 
 
 @pytest.fixture
 def desk(browser):
     """A page the size of the counter's screen, in Chinese."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    yield context.new_page()
+    page, refused = _watched(context)
+    yield page
     context.close()
+    assert refused == []
 
 
 def screenshot(page, name: str) -> Path:

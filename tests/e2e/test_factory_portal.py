@@ -64,8 +64,8 @@ def test_a_demo_factory_accepts_and_ships_and_the_buyer_sees_tracking(live_serve
     screenshot(desk, "portal-forward-shipped")
 
     # The buyer's page, open all along, shows the parcel without a touch.
-    phone.wait_for_function(
-        "document.querySelector('section.group-factory_shipment .tracking')?.textContent"
-        " === 'SF1234567890'", timeout=10000)
+    tracking = phone.locator("section.group-factory_shipment .tracking", has_text="SF1234567890")
+    tracking.wait_for(timeout=10000)
+    assert tracking.inner_text() == "SF1234567890"
     assert "顺丰速运" in phone.locator("section.group-factory_shipment").inner_text()
     screenshot(phone, "order-page-tracking")

@@ -83,14 +83,13 @@ def test_scan_to_collected_order(live_server, phone, desk):
     desk.get_by_role("button", name="确认收款").click()
     assert "已付款" in desk.locator(".order-status").inner_text()
 
-    phone.wait_for_function(
-        "document.querySelector('.order-status').textContent.includes('已付款')", timeout=10000)
+    # Locators, not wait_for_function: the page's CSP refuses the eval that would need.
+    phone.locator(".order-status", has_text="已付款").wait_for(timeout=10000)
     assert "已转工厂" in phone.locator("section.group-factory_shipment").inner_text()
 
     desk.get_by_role("button", name="已拣货").click()
     desk.get_by_role("button", name="已提货").click()
-    phone.wait_for_function(
-        "document.querySelector('section.group-pickup .group-status')"
-        ".textContent.includes('已提货')", timeout=10000)
+    phone.locator("section.group-pickup .group-status", has_text="已提货").wait_for(
+        timeout=10000)
     assert phone.evaluate("window.__sameDocument") is True
     screenshot(phone, "order-page-collected")

@@ -151,7 +151,7 @@ def test_an_idle_sign_in_ends(make_app, monkeypatch):
 
 
 def test_failed_sign_ins_are_limited_per_address_and_good_ones_are_not_counted(make_app):
-    app = make_app(**{"console.login_limit": "3 per minute"})
+    app = make_app(**{"console.login_limit": "3 per minute", "limits.enabled": True})
     app.config["WTF_CSRF_ENABLED"] = False
     with state(app).db.unit_of_work() as session:
         user = User(username="amy", display_name="Amy", role="staff")
@@ -170,3 +170,19 @@ def test_failed_sign_ins_are_limited_per_address_and_good_ones_are_not_counted(m
            for _ in range(4)]
     assert [answer.status_code for answer in api] == [401, 401, 401, 429]
     assert api[-1].get_json()["error"]["code"] == "too_many_requests"
+
+
+def test_checkouts_and_slot_lookups_are_limited_per_address(make_app):
+    app = make_app(**{"limits.enabled": True, "limits.checkout": "2 per minute",
+                      "limits.slot_lookup": "3 per minute"})
+    client = app.test_client()
+    lookups = [client.get("/api/v1/slots/NOSUCHCODE").status_code for _ in range(4)]
+    assert lookups == [404, 404, 404, 429]
+    assert client.get("/s/NOSUCHCODE").status_code == 404  # each route keeps its own count
+    orders = [client.post("/api/v1/orders", json={}, headers={"Idempotency-Key": "k" * 10})
+              for _ in range(3)]
+    assert [o.status_code for o in orders][-1] == 429
+    assert orders[-1].get_json()["error"]["code"] == "too_many_requests"
+    other = app.test_client()
+    answer = other.get("/api/v1/slots/NOSUCHCODE", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert answer.status_code == 404  # another address has its own allowance

@@ -1,0 +1,277 @@
+"""Faults a centre meets on a busy day, each against real servers: Redis stopped and back,
+PostgreSQL restarted under load, a worker killed with deliveries in flight."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+import pytest
+import requests
+
+from tests.services import PostgresServer, RedisServer, StoreServer, WebhookReceiver
+
+CLI = [sys.executable, "-m", "store_api.cli"]
+
+
+def demo_centre(tmp_path, **env) -> dict:
+    """Load the demo centre with these settings; return the environment that reaches it."""
+    env = {"XUANPIN_PATHS_VAR_DIR": str(tmp_path / "var"), "XUANPIN_LOG_LEVEL": "WARNING",
+           **env}
+    for step in ("init", "demo"):
+        subprocess.run([*CLI, step], env={**os.environ, **env}, check=True,
+                       capture_output=True)
+    return env
+
+
+def stocked_sku(env: dict) -> tuple[str, int]:
+    """A demo product given plenty of stock in the centre; its SKU and MOQ."""
+    from sqlalchemy import select
+
+    from store_api import create_app
+    from store_api.models import Product
+    from store_api.services import inventory
+    from store_api.services.catalogue_load import centre_location
+    from store_api.state import state
+
+    overrides = {"paths.var_dir": env["XUANPIN_PATHS_VAR_DIR"]}
+    if "XUANPIN_DATABASE_URL" in env:
+        overrides["database.url"] = env["XUANPIN_DATABASE_URL"]
+    db = state(create_app(overrides)).db
+    with db.unit_of_work() as session:
+        product = session.scalar(select(Product).order_by(Product.sku))
+        inventory.receive(session, [inventory.StockLine(
+            product.id, centre_location(session).id, 1_000_000)], actor="test")
+        found = product.sku, product.moq
+    db.dispose()
+    return found
+
+
+def buyer_session(url: str, phone: str) -> requests.Session:
+    session = requests.Session()
+    answer = session.post(f"{url}/api/v1/buyer", timeout=10, headers={"Connection": "close"},
+                          json={"phone": phone, "name": "测试", "business_type": "shop"})
+    assert answer.ok, answer.text
+    return session
+
+
+def order(session: requests.Session, url: str, sku: str, quantity: int, key: str | None = None):
+    return session.post(f"{url}/api/v1/orders", timeout=15,
+                        headers={"Idempotency-Key": key or uuid.uuid4().hex},
+                        json={"lines": [{"sku": sku, "quantity": quantity}]})
+
+
+class EventListener:
+    """Reads a zone screen's event stream in a thread and keeps every event's data."""
+
+    def __init__(self, url: str):
+        self.events: list[dict] = []
+        self.response = requests.get(url, stream=True, timeout=(5, 120))
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            for line in self.response.iter_lines(decode_unicode=True):
+                if line and line.startswith("data:"):
+                    self.events.append(json.loads(line[5:]))
+        except (requests.RequestException, AttributeError):
+            pass  # closed by the test; urllib3 drops its file object on close
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def _until(check, timeout: float, step: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(step)
+    return check()
+
+
+def test_with_redis_stopped_orders_are_taken_screens_poll_and_all_recovers(tmp_path):
+    redis = RedisServer()
+    env = demo_centre(tmp_path, XUANPIN_REDIS_URL=redis.url, XUANPIN_WORKER_POLL_INTERVAL_S="0.2",
+                      XUANPIN_LIMITS_ENABLED="true")  # limits count in Redis: they must not block
+    sku, moq = stocked_sku(env)
+    server = StoreServer(env)
+    try:
+        buyer = buyer_session(server.url, "13800001001")
+        screen = EventListener(f"{server.url}/display/bestseller/events")
+        placed = order(buyer, server.url, sku, moq)
+        assert placed.status_code == 201, placed.text
+
+        redis.stop()
+        during = order(buyer, server.url, sku, moq)
+        assert during.status_code == 201, during.text  # taken without Redis
+        content = requests.get(f"{server.url}/display/bestseller/content.json", timeout=10)
+        assert content.status_code == 200 and content.json()["items"]  # what screens poll
+        assert requests.get(f"{server.url}/orders/{during.json()['number']}",
+                            timeout=10).status_code == 200
+
+        redis = RedisServer(port=redis.port)  # back, on the same address
+        screen.close()
+        screen = EventListener(f"{server.url}/display/bestseller/events")
+
+        def fresh_event():
+            number = order(buyer, server.url, sku, moq).json()["number"]
+            return _until(lambda: any(e.get("number") == number for e in screen.events), 3)
+
+        # Within seconds the server listens again and events reach the screens once more.
+        assert _until(fresh_event, 40, step=0)
+        screen.close()
+    finally:
+        server.stop()
+        redis.stop()
+
+
+@pytest.fixture
+def own_postgres():
+    """A PostgreSQL of this test's own, since the test restarts it."""
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+def test_postgresql_restarted_under_load_fails_requests_cleanly_and_loses_nothing(
+        tmp_path, own_postgres):
+    url = own_postgres.create_database("faults")
+    env = demo_centre(tmp_path, XUANPIN_DATABASE_URL=url, XUANPIN_SERVER_WORKERS="2",
+                      XUANPIN_SERVER_THREADS="4", XUANPIN_WORKER_RUN_IN_SERVE="false")
+    sku, moq = stocked_sku(env)
+    server = StoreServer(env)
+    outcomes: list[tuple[str, int, dict]] = []
+    stop = threading.Event()
+    try:
+
+        def shopper(n: int) -> None:
+            try:
+                buyer = buyer_session(server.url, f"1390000{n:04d}")
+            except AssertionError as error:  # counted below, not lost in the thread
+                outcomes.append(("buyer", 500, {"error": str(error)}))
+                return
+            while not stop.is_set():
+                key = uuid.uuid4().hex
+                try:
+                    answer = order(buyer, server.url, sku, moq, key)
+                    outcomes.append((key, answer.status_code, answer.json()))
+                except requests.RequestException as error:
+                    outcomes.append((key, 0, {"error": str(error)}))
+                time.sleep(0.02)
+
+        shoppers = [threading.Thread(target=shopper, args=(n,)) for n in range(4)]
+        for thread in shoppers:
+            thread.start()
+        time.sleep(2)
+        own_postgres.restart()
+        time.sleep(4)
+        stop.set()
+        for thread in shoppers:
+            thread.join(30)
+
+        statuses = [status for _, status, _ in outcomes]
+        assert set(statuses) <= {201, 503}, sorted(set(statuses))
+        refused = [body for _, status, body in outcomes if status == 503]
+        assert refused, "no request met the restart"
+        assert {body["error"]["code"] for body in refused} == {"unavailable"}
+        assert statuses[-1] == 201  # later requests succeed again
+
+        # A refused order, asked again with its key, is either placed now or was placed
+        # before the answer was lost; never twice.
+        buyer = buyer_session(server.url, "13900009999")
+        retried = {key: order(buyer, server.url, sku, moq, key).status_code
+                   for key, status, _ in outcomes if status == 503}
+        assert set(retried.values()) <= {201, 409, 422}
+    finally:
+        server.stop()
+    check = subprocess.run([*CLI, "check"], env={**os.environ, **env}, capture_output=True,
+                           text=True)
+    assert check.returncode == 0, check.stdout + check.stderr  # the ledger matches every level
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as db:
+        half = db.execute("SELECT count(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM "
+                          "order_lines l WHERE l.order_id = o.id) OR NOT EXISTS (SELECT 1 "
+                          "FROM stock_ledger s WHERE s.order_id = o.id)").fetchone()[0]
+        placed = db.execute("SELECT count(*) FROM orders").fetchone()[0]
+    assert half == 0
+    assert placed >= statuses.count(201)
+
+
+def queued_forwards(tmp_path, make_product, receiver_url: str, secret: str,
+                    count: int) -> tuple[dict, list[str]]:
+    """A centre whose factory delivers to the receiver, with `count` paid factory orders
+    queued and no worker running; return the environment and the order numbers."""
+    from store_api import create_app, webhooks
+    from store_api.models import Buyer, User
+    from store_api.services import inventory, orders
+    from store_api.services.checkout import Delivery, place_order
+    from store_api.state import state
+
+    env = {"XUANPIN_PATHS_VAR_DIR": str(tmp_path / "var"), "XUANPIN_LOG_LEVEL": "WARNING",
+           "XUANPIN_WORKER_POLL_INTERVAL_S": "0.2", "XUANPIN_WORKER_LEASE_SECONDS": "4"}
+    subprocess.run([*CLI, "init"], env={**os.environ, **env}, check=True, capture_output=True)
+    app = create_app({"paths.var_dir": env["XUANPIN_PATHS_VAR_DIR"]})
+    db = state(app).db
+    with db.unit_of_work() as session:
+        product, _, home = make_product(session)
+        product.factory.webhook_url = receiver_url
+        product.factory.webhook_secret_encrypted = webhooks.seal(secret,
+                                                                 app.config["SECRET_KEY"])
+        inventory.receive(session, [inventory.StockLine(product.id, home.id, 100)], actor="t")
+        buyer = Buyer(phone="13800002002", name="主播", business_type="streamer",
+                      member_level="standard")
+        staff = User(username="counter", display_name="收银", role="staff", password_hash="x")
+        session.add_all([buyer, staff])
+        session.flush()
+        sku, buyer_id, staff_id = product.sku, buyer.id, staff.id
+    ship = Delivery(recipient_name="主播", recipient_phone="13800002002",
+                    ship_address="义乌市稠城街道 8 号")
+    numbers = []
+    for n in range(count):
+        number = place_order(db, buyer_id=buyer_id, requested=[(sku, 1)], delivery=ship,
+                             idempotency_key=f"kill-test-{n:04d}", settings=state(app).settings)
+        orders.pay(db, number, method="cash", reference="", user_id=staff_id)
+        numbers.append(number)
+    db.dispose()
+    return env, numbers
+
+
+def test_a_worker_killed_mid_delivery_loses_nothing_and_never_sends_under_two_ids(
+        tmp_path, make_product):
+    from store_api import webhooks
+
+    secret = webhooks.new_secret()
+    # The first two deliveries hang for 30 s: the worker is killed while they are open.
+    receiver = WebhookReceiver(secret, slow_first=2, delay=30)
+    env, numbers = queued_forwards(tmp_path, make_product, receiver.url, secret, count=8)
+    first = subprocess.Popen([*CLI, "worker"], env={**os.environ, **env})
+    try:
+        assert _until(lambda: receiver.ids, 20), "the worker sent nothing"
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        second = subprocess.Popen([*CLI, "worker"], env={**os.environ, **env})
+        try:
+            delivered = _until(lambda: {b["data"]["order"] for b in receiver.bodies} >= set(
+                numbers), 60)
+            assert delivered, "some forwards never arrived"
+        finally:
+            second.terminate()
+            second.wait(20)
+    finally:
+        if first.poll() is None:
+            first.kill()
+        receiver.stop()
+    ids_of: dict[str, set[str]] = {}
+    for webhook_id, body in zip(receiver.ids, receiver.bodies, strict=True):
+        ids_of.setdefault(body["data"]["order"], set()).add(webhook_id)
+    assert set(ids_of) == set(numbers)
+    assert all(len(ids) == 1 for ids in ids_of.values()), ids_of
+    assert len(receiver.ids) > len(numbers)  # what was in flight was sent again, same id
