@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint translations clean
+.PHONY: run test lint audit translations clean
 
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(VENV)/.installed-test lint
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+
+## Look up every installed package in PyPI's advisory database (needs pypi.org).
+audit: $(VENV)/.installed-test
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
 ## Extract messages, merge them into the zh-CN catalogue, and compile it.
 translations: $(VENV)/.installed-test

@@ -63,6 +63,7 @@ def setup(var: Path, url: str, secret: str):
     """A demo centre whose factories all deliver to the receiver; return the app."""
     os.environ["XUANPIN_PATHS_VAR_DIR"] = str(var)
     os.environ["XUANPIN_LOG_LEVEL"] = "WARNING"
+    os.environ["XUANPIN_LIMITS_ENABLED"] = "false"  # all load comes from one address
     cli = [sys.executable, "-m", "store_api.cli"]
     subprocess.run([*cli, "init"], check=True, capture_output=True)
     subprocess.run([*cli, "demo"], check=True, capture_output=True)

@@ -158,7 +158,8 @@ def main() -> None:
     try:
         var = Path(tempfile.mkdtemp()) / "var"
         env = {**os.environ, "XUANPIN_PATHS_VAR_DIR": str(var),
-               "XUANPIN_REDIS_URL": redis_server.url, "XUANPIN_LOG_LEVEL": "WARNING"}
+               "XUANPIN_REDIS_URL": redis_server.url, "XUANPIN_LOG_LEVEL": "WARNING",
+               "XUANPIN_LIMITS_ENABLED": "false"}
         python = [sys.executable, "-m", "store_api.cli"]
         for step in ("init", "demo"):
             subprocess.run([*python, step], env=env, check=True, capture_output=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import uuid
 
 from flask import Flask, g, has_request_context, request
@@ -39,9 +40,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes, not when the app was made (a
+    test run swaps and closes its captured streams; a daemon thread may log after)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def configure(level: str, kind: str) -> None:
     """Send every record to stderr in the chosen form, with its request id."""
-    handler = logging.StreamHandler()
+    handler = _Stderr()
     handler.addFilter(_RequestId())
     handler.setFormatter(JsonFormatter() if kind == "json" else logging.Formatter(
         "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"))

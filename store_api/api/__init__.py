@@ -31,6 +31,7 @@ class Operation:
     auth: str | None
     headers: tuple[str, ...]
     query: type[BaseModel] | None
+    errors: tuple[tuple[int, str], ...]
 
 
 OPERATIONS: list[Operation] = []
@@ -87,11 +88,13 @@ def parse(model: type[BaseModel]) -> BaseModel:
 
 def operation(rule: str, method: str, *, summary: str, tag: str, response: type[BaseModel],
               body: type[BaseModel] | None = None, status: int = 200, auth: str | None = None,
-              headers: tuple[str, ...] = (), query: type[BaseModel] | None = None):
+              headers: tuple[str, ...] = (), query: type[BaseModel] | None = None,
+              errors: tuple[tuple[int, str], ...] = ()):
     """Declare an API operation: route it, parse its body, and list it in the OpenAPI document.
 
     auth is None (anyone), "staff" (a signed-in staff session) or "factory" (a factory's bearer
-    token; the view finds the factory in `g.factory`).
+    token; the view finds the factory in `g.factory`). `errors` documents answers beyond the
+    ones every operation may give, as (status, description).
     """
 
     def decorator(view):
@@ -113,7 +116,7 @@ def operation(rule: str, method: str, *, summary: str, tag: str, response: type[
                    None: lambda view: view}[auth](handler)
         bp.add_url_rule(rule, view.__name__, guarded, methods=[method])
         OPERATIONS.append(Operation(rule, method, f"api.{view.__name__}", summary, tag, body,
-                                    response, status, auth, headers, query))
+                                    response, status, auth, headers, query, errors))
         return view
 
     return decorator
@@ -175,9 +178,13 @@ _HTTP_ERRORS = {
 
 def _http_error(exc: HTTPException):
     code, message = _HTTP_ERRORS.get(exc.code, ("error", _l("The request is not valid.")))
+    # Keep what the error's own headers say (the Allow of a 405, the Retry-After of a 429).
+    headers = [(name, value) for name, value in exc.get_headers()
+               if name.lower() != "content-type"]
     if not request.path.startswith("/api/"):
-        return render_template("error.html", message=str(message)), exc.code
-    return jsonify(error={"code": code, "message": str(message), "field": None}), exc.code
+        return render_template("error.html", message=str(message)), exc.code, headers
+    return (jsonify(error={"code": code, "message": str(message), "field": None}), exc.code,
+            headers)
 
 
 def init_app(app: Flask) -> None:

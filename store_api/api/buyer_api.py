@@ -164,7 +164,8 @@ def delivery_from(payload: schemas.DeliveryIn) -> Delivery:
 
 @operation("/orders", "POST", summary="Place an order from the given lines or the cart",
            tag="buyer", body=schemas.OrderIn, response=schemas.OrderOut, status=201,
-           headers=("Idempotency-Key",))
+           headers=("Idempotency-Key",),
+           errors=((401, "The device has not said who the buyer is (POST /buyer)"),))
 def create_order(payload: schemas.OrderIn):
     if payload.lines is None:
         cart = buyer_session.cart_view(db_session(), buyer_session.current_buyer(db_session()))

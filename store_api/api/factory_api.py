@@ -213,7 +213,8 @@ def _parcel(lines) -> list[fulfilment.ParcelLine] | None:
 
 @operation("/factory/webhooks/<code>", "POST",
            summary="A factory's callback as a Standard Webhooks delivery signed with its secret",
-           tag="factory", response=schemas.WebhookOut)
+           tag="factory", response=schemas.WebhookOut,
+           errors=((401, "Not signed with the factory's secret"),))
 def factory_webhook(code: str):
     session = db_session()
     factory = session.scalar(select(Factory).where(Factory.code == code[:32]))

@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify
 from pydantic.json_schema import models_json_schema
 
 from store_api.api import OPERATIONS, schemas
+from store_api.web.limits import LIMITED
 
 bp = Blueprint("openapi", __name__)
 _REF = "#/components/schemas/{model}"
@@ -18,7 +19,9 @@ _HEADER_SCHEMAS = {
                  "description": "The version (entity tag) of the stock row you read."},
 }
 _ERROR_STATUSES = {"400": "Bad request", "404": "Not found", "409": "Conflict",
-                   "415": "Not JSON", "422": "A rule refused the input"}
+                   "413": "Body too large", "415": "Not JSON",
+                   "422": "A rule refused the input",
+                   "503": "The database cannot be reached; nothing was changed"}
 
 
 def _path(rule: str) -> tuple[str, list[dict]]:
@@ -80,6 +83,11 @@ def document() -> dict:
         elif op.auth == "factory":
             entry["security"] = [{"factoryToken": []}]
             entry["responses"]["401"] = {"description": "No valid factory token", **error}
+        if op.endpoint in LIMITED:
+            entry["responses"]["429"] = {"description": "Too many requests from this address",
+                                         **error}
+        for status, text in op.errors:
+            entry["responses"][str(status)] = {"description": text, **error}
         if "If-Match" in op.headers:
             entry["responses"].update({
                 "412": {"description": "Changed since it was read", **error},

@@ -14,7 +14,8 @@ from store_api.state import state
 
 
 @operation("/session", "POST", summary="Sign in as staff (sets the session cookie)",
-           tag="staff", body=schemas.SignInIn, response=schemas.SignedInOut)
+           tag="staff", body=schemas.SignInIn, response=schemas.SignedInOut,
+           errors=((401, "Wrong username or password"),))
 def sign_in(payload: schemas.SignInIn):
     user = authenticate(payload.username, payload.password)
     if user is None:

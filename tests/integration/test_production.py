@@ -87,3 +87,39 @@ def test_the_gunicorn_config_takes_the_store_settings(tmp_path, monkeypatch):
     streams = runpy.run_path(os.path.join(folder, "gunicorn-streams.conf.py"))
     assert streams["worker_class"] == "gevent" and streams["bind"] == "127.0.0.1:8001"
     assert callable(streams["post_worker_init"])
+
+
+def test_a_pg_dump_backup_restores_into_a_working_centre(tmp_path, postgres_server):
+    """The backup and restore steps of docs/deployment.md, as written there."""
+    import subprocess
+    import sys
+    import uuid
+
+    source = postgres_server.create_database(f"live_{uuid.uuid4().hex[:8]}")
+    env = {**os.environ, "XUANPIN_PATHS_VAR_DIR": str(tmp_path / "var"),
+           "XUANPIN_DATABASE_URL": source}
+    cli = [sys.executable, "-m", "store_api.cli"]
+    for step in ("init", "demo"):
+        subprocess.run([*cli, step], env=env, check=True, capture_output=True)
+    dump = tmp_path / "xuanpin.dump"
+    plain = source.replace("postgresql+psycopg", "postgresql")
+    subprocess.run([str(postgres_server.bin / "pg_dump"), "--format=custom",
+                    f"--file={dump}", plain], check=True, capture_output=True)
+    target = postgres_server.create_database(f"restored_{uuid.uuid4().hex[:8]}")
+    subprocess.run([str(postgres_server.bin / "pg_restore"), "--no-owner", "--exit-on-error",
+                    f"--dbname={target.replace('postgresql+psycopg', 'postgresql')}",
+                    str(dump)], check=True, capture_output=True)
+    restored = {**env, "XUANPIN_DATABASE_URL": target}
+    check = subprocess.run([*cli, "check"], env=restored, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    import psycopg
+
+    def counts(url):
+        with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as db:
+            return [db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                    for table in ("products", "stock_ledger", "shelf_slots", "users")]
+
+    assert counts(target) == counts(source) and counts(source)[0] == 63
+    # The restored database is at the newest migration: `xuanpin init` has nothing to do.
+    upgraded = subprocess.run([*cli, "init"], env=restored, capture_output=True, text=True)
+    assert upgraded.returncode == 0, upgraded.stderr

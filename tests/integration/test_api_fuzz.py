@@ -1,0 +1,62 @@
+"""Schemathesis against /api/openapi.json: generated requests to every operation, as an
+anonymous caller, a signed-in staff member and a factory with its token, on the demo centre.
+No answer may be a 5xx, and every answer must match the schema (status, type, body, headers)."""
+
+import tempfile
+from pathlib import Path
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from store_api import create_app, migrate
+from store_api.models import User
+from store_api.services import factory_access
+from store_api.services.audit import Actor
+from store_api.services.demo import load_demo
+from store_api.state import state
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance, response_headers_conformance]
+
+
+def _demo_app():
+    """The demo centre with a manager and a factory token; built at import, as the schema's
+    operations become the test's cases when it is collected."""
+    folder = Path(tempfile.mkdtemp(prefix="xuanpin-fuzz-"))
+    app = create_app({"paths.var_dir": str(folder / "var"),
+                      "database.url": f"sqlite:///{folder / 'fuzz.db'}",
+                      "limits.enabled": False, "log.level": "WARNING"})
+    app.config["TESTING"] = True
+    migrate.upgrade(state(app).db.engine)
+    found = state(app).settings
+    with state(app).db.unit_of_work() as session:
+        load_demo(session, media_dir=state(app).media_dir,
+                  member_levels=found["catalogue.member_levels"],
+                  business_types=found["catalogue.business_types"])
+        user = User(username="fuzzer", display_name="fuzzer", role="manager")
+        user.set_password("fuzz-pass-01")
+        session.add(user)
+    token = factory_access.new_token(state(app).db, "YK-BL", actor=Actor(None, "test"))
+    client = app.test_client()
+    client.post("/api/v1/session", json={"username": "fuzzer", "password": "fuzz-pass-01"})
+    return app, {"staff": {"Cookie": f"session={client.get_cookie('session').value}"},
+                 "factory": {"Authorization": f"Bearer {token}"}}
+
+
+APP, CREDENTIALS = _demo_app()
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", APP)
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_5xx_and_every_answer_matches_the_schema(case):
+    who = "factory" if case.operation.path.startswith("/api/v1/factory/") else "staff"
+    for headers in ({}, CREDENTIALS[who]):
+        case.call_and_validate(headers=headers, checks=CHECKS)
