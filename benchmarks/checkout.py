@@ -30,9 +30,19 @@ sys.path.insert(0, str(ROOT))
 
 from tests.services import PostgresServer, free_port, wait_for_port  # noqa: E402
 
-LUA = """
-local counter = 0
-local prefix = tostring(math.random(100000000))
+# Each wrk thread numbers its own requests; keys differ between threads and between runs.
+THREADS_LUA = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+function init(args)
+  counter = 0
+  prefix = tostring(os.time()) .. "-" .. tostring(id)
+end
+"""
+LUA = THREADS_LUA + """
 request = function()
   counter = counter + 1
   wrk.headers["Idempotency-Key"] = prefix .. "-" .. counter .. "-bench"
