@@ -2,7 +2,7 @@
 receiver (verifying every signature) on 127.0.0.1, beside a floor of the same signed POSTs sent
 straight from one loop with no database.
 
-    .venv/bin/python benchmarks/forwarding.py [--latency-orders 50] [--queued 1000]
+    .venv/bin/python benchmarks/forwarding.py [--latency-orders 50] [--queued 1000] [--workers 1 2 4]
 """
 
 from __future__ import annotations
@@ -197,6 +197,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--latency-orders", type=int, default=50)
     parser.add_argument("--queued", type=int, default=1000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     args = parser.parse_args()
     secret = webhooks.new_secret()
     receiver = Receiver(secret)
@@ -209,7 +210,7 @@ def main() -> None:
           f"p95 {quantiles[18] * 1000:.0f} ms, max {max(waits) * 1000:.0f} ms")
 
     floor_seconds = floor(receiver, secret, args.queued)
-    for workers in (1, 2):
+    for workers in args.workers:
         queue_forwards(app, args.queued)
         before = len(receiver.deliveries)
         seconds = drain(receiver, args.queued, workers)
