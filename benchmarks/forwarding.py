@@ -2,7 +2,8 @@
 receiver (verifying every signature) on 127.0.0.1, beside a floor of the same signed POSTs sent
 straight from one loop with no database.
 
-    .venv/bin/python benchmarks/forwarding.py [--latency-orders 50] [--queued 1000] [--workers 1 2 4]
+    .venv/bin/python benchmarks/forwarding.py [--latency-orders 50] [--queued 1000] \
+        [--workers 1 2 4]
 """
 
 from __future__ import annotations
