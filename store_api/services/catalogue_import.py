@@ -25,6 +25,7 @@ from store_api.errors import CatalogueError, DomainError, RowProblem
 from store_api.models import Factory, PriceTier, Product, ShelfSlot, Zone
 from store_api.services import audit
 from store_api.services.catalogue_load import _product_from, _Row
+from store_api.services.catalogue_rules import format_money
 
 MAX_ROWS = 20_000
 BASE_COLUMNS = ["sku", "factory", "name_zh", "name_en", "category", "zone", "slot",
@@ -180,10 +181,6 @@ def _fields(cells: dict, member_levels: list[str]) -> dict:
 
 # Writing a sheet -----------------------------------------------------------------------------
 
-def _money(fen: int | None) -> str:
-    return "" if fen is None else f"{fen // 100}.{fen % 100:02d}"
-
-
 def _dimensions(values) -> str:
     return "" if None in values else "x".join(f"{value:g}" for value in values)
 
@@ -191,7 +188,7 @@ def _dimensions(values) -> str:
 def product_cells(product: Product, member_levels: list[str]) -> list[str]:
     """One product as a row of the sheet, in column order."""
     slot = product.slot
-    ladder = {level: "; ".join(f"{t.min_quantity}:{_money(t.unit_price_fen)}"
+    ladder = {level: "; ".join(f"{t.min_quantity}:{format_money(t.unit_price_fen)}"
                                for t in product.price_tiers if t.member_level == level)
               for level in member_levels}
     values = {
@@ -199,9 +196,9 @@ def product_cells(product: Product, member_levels: list[str]) -> list[str]:
         "name_en": product.name_en, "category": product.category,
         "zone": slot.zone.code if slot else "",
         "slot": f"{slot.aisle}-{slot.shelf}-{slot.position}" if slot else "",
-        "supply_price": _money(product.supply_price_fen), "moq": str(product.moq),
+        "supply_price": format_money(product.supply_price_fen), "moq": str(product.moq),
         "case_pack": str(product.case_pack),
-        "suggested_retail": _money(product.suggested_retail_fen),
+        "suggested_retail": format_money(product.suggested_retail_fen),
         "description_zh": product.description_zh, "description_en": product.description_en,
         "suits": ";".join(product.suits_business_types or []),
         "packed_cm": _dimensions((product.packed_length_cm, product.packed_width_cm,

@@ -42,6 +42,11 @@ def parse_money(value) -> int:
     return fen
 
 
+def format_money(fen: int | None) -> str:
+    """Write fen as plain yuan with two decimals ("12.50"), the form parse_money reads back."""
+    return "" if fen is None else f"{fen // 100}.{fen % 100:02d}"
+
+
 def parse_count(value, *, minimum: int) -> int:
     """Turn a whole number of units into an int within range; ValueError if bad."""
     if isinstance(value, bool) or not isinstance(value, int):

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from store_api.auth import manager_required
 from store_api.names import BUSINESS_TYPE_NAMES, CATEGORY_NAMES, LEVEL_NAMES
 from store_api.services import reports
+from store_api.services.catalogue_rules import format_money
 from store_api.state import state
 from store_api.web.charts import bar_chart
 from store_api.web.console import bp
@@ -31,10 +32,6 @@ class Section:
     columns: list
     rows: list[list]
     chart: Markup | None = None
-
-
-def _money(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def _chart(title, rows: list[list], label: int, value: int, shown=str, *,
@@ -63,7 +60,7 @@ def _period() -> reports.Period:
 
 def _totals_section(title, key_title, totals, name=lambda key: key, *,
                     in_order: bool = False) -> Section:
-    rows = [[name(t.key), t.units, _money(t.amount_fen), t.orders] for t in totals]
+    rows = [[name(t.key), t.units, format_money(t.amount_fen), t.orders] for t in totals]
     return Section(title, [key_title, _l("Units"), _l("Amount (yuan)"), _l("Orders")], rows,
                    _chart(title, rows, 0, 2, lambda v: f"￥{v}", in_order=in_order))
 
@@ -94,7 +91,7 @@ def _slow_movers(period) -> list[Section]:
     settings = state().settings
     rows = [[m.factory, m.row.sku, localised(m.row, "name"), m.row.available,
              m.row.last_sale.date().isoformat() if m.row.last_sale else "",
-             _money(m.row.offer_value_fen)]
+             format_money(m.row.offer_value_fen)]
             for m in reports.slow_movers(db_session(), settings["consignment.unsold_days"],
                                          settings["consignment.return_offer_percent"])]
     title = _l("No sale in %(days)s days: return candidates",

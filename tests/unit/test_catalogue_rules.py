@@ -64,3 +64,11 @@ def test_bad_money_is_refused(value):
 def test_bad_counts_are_refused(value):
     with pytest.raises(ValueError):
         parse_count(value, minimum=0)
+
+
+def test_money_written_as_plain_yuan_reads_back_the_same():
+    from store_api.services.catalogue_rules import format_money
+
+    for fen in (1, 5, 10, 99, 100, 1250, 2680, 100_000_000):
+        assert parse_money(format_money(fen)) == fen
+    assert (format_money(1250), format_money(7), format_money(None)) == ("12.50", "0.07", "")
