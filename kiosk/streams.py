@@ -7,6 +7,7 @@ import threading
 import time
 
 from flask import Response, current_app
+from gevent import monkey
 
 from store_api import metrics
 from store_api.lifecycle import STOPPING
@@ -18,13 +19,15 @@ HEARTBEAT_SECONDS = 15
 
 
 def _stream_slots() -> threading.BoundedSemaphore:
-    """Under `xuanpin serve` each open stream holds a thread, so at most half a worker's threads
-    may be held so; under `xuanpin streams` (gevent) a stream is a greenlet, and the limit is
+    """Under gthread workers (`xuanpin serve`) each open stream holds a thread, so at most half
+    a worker's threads may be held so; under gevent workers (`xuanpin streams`, or gunicorn
+    with config/gunicorn-streams.conf.py) a stream is a greenlet, and the limit is
     streams.max_clients."""
     slots = current_app.extensions.get("xuanpin.stream_slots")
     if slots is None:
-        limit = current_app.config.get("XUANPIN_STREAM_LIMIT") or max(
-            1, state().settings["server.threads"] // 2)
+        settings = state().settings
+        limit = settings["streams.max_clients"] if monkey.is_module_patched("socket") else max(
+            1, settings["server.threads"] // 2)
         slots = threading.BoundedSemaphore(limit)
         current_app.extensions["xuanpin.stream_slots"] = slots
     return slots

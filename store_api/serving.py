@@ -33,22 +33,11 @@ class StoreServer(BaseApplication):
         self.cfg.set("bind", self.bind)
         for name, value in options(self.settings, streams=self.streams).items():
             self.cfg.set(name, value)
-        run_worker = self.settings["worker.run_in_serve"] and not self.streams
-
-        def post_worker_init(gunicorn_worker) -> None:
-            _watch_for_shutdown(gunicorn_worker)
-            if run_worker:
-                _start_background_worker(gunicorn_worker)
-
-        self.cfg.set("post_worker_init", post_worker_init)
 
     def load(self):
         from store_api import create_app
 
-        app = create_app()
-        if self.streams:
-            app.config["XUANPIN_STREAM_LIMIT"] = self.settings["streams.max_clients"]
-        return app
+        return create_app()
 
 
 # Access log lines carry the request id the app gives every answer.
@@ -72,6 +61,7 @@ def options(settings: Settings, *, streams: bool) -> dict:
         "accesslog": "-",
         "access_log_format": ACCESS_JSON if settings["log.format"] == "json" else ACCESS_TEXT,
         "child_exit": _child_exit,
+        "post_worker_init": _after_worker_start(settings["worker.run_in_serve"] and not streams),
     }
     if streams:
         found.update(workers=settings["streams.workers"], worker_class="gevent",
@@ -91,13 +81,6 @@ def gunicorn_conf(*, streams: bool) -> dict:
     found = options(settings, streams=streams)
     port = settings["streams.port"] if streams else settings["server.port"]
     found["bind"] = f"{settings['server.host']}:{port}"
-    if streams:
-
-        def post_worker_init(worker) -> None:
-            # A gevent worker holds up to streams.max_clients streams, not a thread's share.
-            worker.wsgi.config["XUANPIN_STREAM_LIMIT"] = settings["streams.max_clients"]
-
-        found["post_worker_init"] = post_worker_init
     return found
 
 
@@ -114,6 +97,15 @@ def _child_exit(_server, gunicorn_worker) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(gunicorn_worker.pid)
+
+
+def _after_worker_start(run_worker: bool):
+    def post_worker_init(gunicorn_worker) -> None:
+        _watch_for_shutdown(gunicorn_worker)
+        if run_worker:
+            _start_background_worker(gunicorn_worker)
+
+    return post_worker_init
 
 
 def _watch_for_shutdown(gunicorn_worker) -> None:

@@ -82,9 +82,12 @@ def _receipt_encoding(key: str, value: str) -> None:
         raise SettingsError(f"setting {key}: must be gb18030 or gbk, got {value!r}")
 
 
-def _label_qr(key: str, value: str) -> None:
-    if value not in ("native", "raster"):
-        raise SettingsError(f"setting {key}: must be native or raster, got {value!r}")
+def _one_of(*choices: str):
+    def check(key: str, value: str) -> None:
+        if value not in choices:
+            raise SettingsError(f"setting {key}: must be {' or '.join(choices)}, got {value!r}")
+
+    return check
 
 
 def _rate_limit(key: str, value: str) -> None:
@@ -101,11 +104,6 @@ def _csp_sources(key: str, value: str) -> None:
     if not value.strip() or any(c in value for c in ";,\r\n"):
         raise SettingsError(f"setting {key}: must be CSP sources separated by spaces, "
                             f"such as \"'self' https://signage.example\"")
-
-
-def _log_format(key: str, value: str) -> None:
-    if value not in ("text", "json"):
-        raise SettingsError(f"setting {key}: must be text or json, got {value!r}")
 
 
 def _networks(key: str, value: list) -> None:
@@ -182,10 +180,10 @@ _CHECKS = {
     "printing.receipt_encoding": _receipt_encoding,
     "printing.receipt_width": _positive,
     "printing.label_printer": _printer,
-    "printing.label_qr": _label_qr,
+    "printing.label_qr": _one_of("native", "raster"),
     "printing.label_width_dots": _positive,
     "printing.timeout_s": _positive,
-    "log.format": _log_format,
+    "log.format": _one_of("text", "json"),
     "metrics.allowed_networks": _networks,
     "worker.poll_interval_s": _positive,
     "worker.lease_seconds": _positive,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from shelf_labels import codes
+from store_api.errors import NotFound
 from store_api.models import (
     Buyer,
     Factory,
@@ -111,6 +113,15 @@ def ladder_rows(
         for quantity in sorted({tier.min_quantity for tier in tiers})
     ]
     return levels, rows
+
+
+def product_by_sku(session: Session, sku) -> Product:
+    """The product of a SKU, or NotFound."""
+    product = session.scalar(select(Product).where(Product.sku == sku)) if isinstance(
+        sku, str) and sku else None
+    if product is None:
+        raise NotFound(_l("There is no such SKU."), field="sku")
+    return product
 
 
 def find_slot(session: Session, code: str) -> ShelfSlot | None:

@@ -24,8 +24,8 @@ from store_api.db import Database
 from store_api.errors import CatalogueError, DomainError, RowProblem
 from store_api.models import Factory, PriceTier, Product, ShelfSlot, Zone
 from store_api.services import audit
-from store_api.services.catalogue_load import _product_from, _Row
-from store_api.services.catalogue_rules import format_money
+from store_api.services.catalogue_load import Row, product_from
+from store_api.services.catalogue_rules import format_money, whole_number_text
 
 MAX_ROWS = 20_000
 BASE_COLUMNS = ["sku", "factory", "name_zh", "name_en", "category", "zone", "slot",
@@ -128,10 +128,6 @@ def read_sheet(filename: str, data: bytes, member_levels: list[str]) -> Sheet:
 
 # From text cells to the fields the catalogue rules check --------------------------------------
 
-def _count(text: str):
-    return int(text) if text.isdigit() and len(text) <= 12 else text
-
-
 def _flag(text: str):
     lowered = text.lower()
     return True if lowered in _TRUE else False if lowered in _FALSE else text
@@ -151,7 +147,7 @@ def _ladder(text: str) -> list:
     tiers = []
     for part in filter(None, (piece.strip() for piece in re.split(r"[;；\n]", text))):
         quantity, sep, price = part.replace("：", ":").partition(":")
-        tiers.append([_count(quantity.strip()), price.strip()] if sep else part)
+        tiers.append([whole_number_text(quantity.strip()), price.strip()] if sep else part)
     return tiers
 
 
@@ -161,7 +157,7 @@ def _fields(cells: dict, member_levels: list[str]) -> dict:
     for name in ("category", "description_zh", "description_en"):
         data[name] = cells.get(name) or None
     for name in COUNT_COLUMNS:
-        data[name] = _count(cells.get(name, ""))
+        data[name] = whole_number_text(cells.get(name, ""))
     if data["weight_g"] == "":
         data["weight_g"] = None
     for name in FLAG_COLUMNS:
@@ -290,6 +286,7 @@ class _Work:
     existing: Product | None
     factory: Factory | None
     place: tuple | None
+    before: dict | None  # the existing product as it was, for the audit log
 
 
 def _ladder_of(product: Product) -> list:
@@ -323,8 +320,8 @@ def _plan(session: Session, source: str, sheet: Sheet, *,
     first_row_of: dict = {}
     sku_row: dict[str, int] = {}
     for number, cells in sheet:
-        row = _Row(source, number, _fields(cells, member_levels), "sku", problems)
-        product, extra = _product_from(row, factories=factories, zones=zones,
+        row = Row(source, number, _fields(cells, member_levels), "sku", problems)
+        product, extra = product_from(row, factories=factories, zones=zones,
                                        member_levels=member_levels,
                                        business_types=business_types)
         status = cells.get("status") or "active"
@@ -346,12 +343,12 @@ def _plan(session: Session, source: str, sheet: Sheet, *,
         if product.sku in sku_row:
             row.problem("sku", _l("repeats row %(first)s"), first=sku_row[product.sku])
         sku_row.setdefault(product.sku, number)
-        planned = PlannedRow(number, product.sku, "new")
+        planned, before = PlannedRow(number, product.sku, "new"), None
         if found is not None:
             before, after = _snapshot(found, _place_of(found.slot)), _snapshot(product, place)
             planned.changed = [key for key in after if before[key] != after[key]]
             planned.action = "changed" if planned.changed else "unchanged"
-        work.append(_Work(planned, product, found, factory, place))
+        work.append(_Work(planned, product, found, factory, place, before))
     moving = {w.existing.id for w in work
               if w.existing is not None and w.place != _place_of(w.existing.slot)}
     for w in work:
@@ -448,8 +445,6 @@ def apply(db: Database, source: str, sheet: Sheet, *, member_levels: list[str],
         free = {_place_of(slot): slot for slot in session.scalars(
             select(ShelfSlot).where(ShelfSlot.product_id.is_(None)))}
         changed = [w for w in work if w.row.action == "changed"]
-        before = {w.existing.id: _snapshot(w.existing, _place_of(w.existing.slot))
-                  for w in changed}
         moving = [w for w in changed if {"slot", "zone"} & set(w.row.changed)]
         for w in moving:
             # Empty the old places first: a slot holds one product, and another row of this
@@ -467,7 +462,7 @@ def apply(db: Database, source: str, sheet: Sheet, *, member_levels: list[str],
         session.flush()
         _insert_new(session, [w for w in work if w.row.action == "new"], free, actor)
         for w in changed:
-            old, new = audit.changes(before[w.existing.id], _snapshot(w.existing, w.place))
+            old, new = audit.changes(w.before, _snapshot(w.existing, w.place))
             audit.record(session, actor, "catalogue.import.update", "product", w.existing.id,
                          before=old, after=new)
     return plan

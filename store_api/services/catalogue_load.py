@@ -47,7 +47,7 @@ class LoadResult:
     skipped: int = 0
 
 
-class _Row:
+class Row:
     """One row of a file, collecting its problems as fields are read."""
 
     def __init__(self, source: str, number: int, data: Any, key_field: str, problems: list):
@@ -133,7 +133,8 @@ _PRODUCT_FIELDS = {
 }
 
 
-def _factory_from(row: _Row) -> Factory:
+def factory_from(row: Row) -> Factory:
+    """Read one factory row by the catalogue's rules; its problems go to the row."""
     row.unknown_fields(_FACTORY_FIELDS)
     return Factory(
         code=row.text("code", limit=32),
@@ -149,7 +150,7 @@ def _factory_from(row: _Row) -> Factory:
     )
 
 
-def _ladder_from(row: _Row) -> dict[str, list[tuple[int, int]]]:
+def _ladder_from(row: Row) -> dict[str, list[tuple[int, int]]]:
     raw = row.data.get("price_ladder")
     if not isinstance(raw, dict) or not raw:
         row.problem("price_ladder", _l("is required: tiers per member level"))
@@ -180,8 +181,8 @@ def _ladder_from(row: _Row) -> dict[str, list[tuple[int, int]]]:
     return ladder
 
 
-def _product_from(row: _Row, *, factories: dict[str, Factory], zones: dict[str, Zone],
-                  member_levels: list[str], business_types: list[str]) -> tuple[Product, dict]:
+def product_from(row: Row, *, factories: dict[str, Factory], zones: dict[str, Zone],
+                 member_levels: list[str], business_types: list[str]) -> tuple[Product, dict]:
     """Read one product row; return the product and the facts that are not columns."""
     row.unknown_fields(_PRODUCT_FIELDS)
     factory_code = row.text("factory", limit=32)
@@ -276,7 +277,7 @@ def factory_location(session: Session, factory: Factory) -> StockLocation:
     return location
 
 
-def _check_unique(rows: list[tuple[_Row, str]], field_name: str) -> None:
+def _check_unique(rows: list[tuple[Row, str]], field_name: str) -> None:
     seen: dict[str, int] = {}
     for row, value in rows:
         if value and value in seen:
@@ -304,18 +305,18 @@ def load_catalogue(
         (slot.zone_id, slot.aisle, slot.shelf, slot.position)
         for slot in session.scalars(select(ShelfSlot))
     }
-    new_factories: list[tuple[_Row, Factory]] = []
+    new_factories: list[tuple[Row, Factory]] = []
     for number, data in enumerate(factory_rows, start=1):
-        row = _Row(factory_source, number, data, "code", problems)
-        new_factories.append((row, _factory_from(row)))
+        row = Row(factory_source, number, data, "code", problems)
+        new_factories.append((row, factory_from(row)))
     _check_unique([(row, f.code) for row, f in new_factories], "code")
     known = dict(existing_factories)
     known.update({f.code: existing_factories.get(f.code, f) for _, f in new_factories})
 
     new_products = []
     for number, data in enumerate(product_rows, start=1):
-        row = _Row(product_source, number, data, "sku", problems)
-        product, extra = _product_from(row, factories=known, zones=zones,
+        row = Row(product_source, number, data, "sku", problems)
+        product, extra = product_from(row, factories=known, zones=zones,
                                        member_levels=member_levels, business_types=business_types)
         new_products.append((row, product, extra))
     _check_unique([(row, p.sku) for row, p, _ in new_products], "sku")

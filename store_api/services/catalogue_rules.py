@@ -47,6 +47,11 @@ def format_money(fen: int | None) -> str:
     return "" if fen is None else f"{fen // 100}.{fen % 100:02d}"
 
 
+def whole_number_text(text: str):
+    """Typed digits as an int; anything else stays text, for parse_count to name."""
+    return int(text) if text.isdigit() and len(text) <= 12 else text
+
+
 def parse_count(value, *, minimum: int) -> int:
     """Turn a whole number of units into an int within range; ValueError if bad."""
     if isinstance(value, bool) or not isinstance(value, int):

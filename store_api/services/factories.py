@@ -14,7 +14,8 @@ from store_api.errors import CatalogueError, DomainError
 from store_api.models import Factory
 from store_api.models.base import utcnow
 from store_api.services import audit
-from store_api.services.catalogue_load import _factory_from, _Row, factory_location
+from store_api.services.catalogue_load import Row, factory_from, factory_location
+from store_api.services.catalogue_rules import whole_number_text
 from store_api.services.factory_access import factory_by_code
 
 FIELDS = ("code", "name_zh", "name_en", "industrial_belt_zh", "industrial_belt_en",
@@ -26,8 +27,7 @@ _COLUMNS = ("name_zh", "name_en", "industrial_belt_zh", "industrial_belt_en", "c
 
 def _typed(cells: dict) -> dict:
     data = {name: (cells.get(name) or "").strip() for name in FIELDS}
-    hours = data["dispatch_promise_hours"]
-    data["dispatch_promise_hours"] = int(hours) if hours.isdigit() and len(hours) < 7 else hours
+    data["dispatch_promise_hours"] = whole_number_text(data["dispatch_promise_hours"])
     data["mixed_batch_min"] = data["mixed_batch_min"] or None
     return data
 
@@ -39,14 +39,15 @@ def save(db: Database, code: str | None, cells: dict, *, actor: audit.Actor) -> 
     data = _typed(cells)
     if code is not None:
         data["code"] = code
-    row = _Row(str(_l("form")), 1, data, "code", problems)
-    checked = _factory_from(row)
+    row = Row(str(_l("form")), 1, data, "code", problems)
+    checked = factory_from(row)
     with db.unit_of_work() as session:
-        existing = session.scalar(select(Factory).where(Factory.code == checked.code))
-        if code is None and existing is not None:
-            row.problem("code", _l("is taken by another factory"))
-        if code is not None and existing is None:
-            factory_by_code(session, code)
+        if code is not None:
+            existing = factory_by_code(session, code)
+        else:
+            existing = None
+            if session.scalar(select(Factory.id).where(Factory.code == checked.code)):
+                row.problem("code", _l("is taken by another factory"))
         if problems:
             raise CatalogueError(problems)
         if existing is None:

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 
 from store_api.db import Database
 from store_api.errors import DomainError
-from store_api.models import Product, ProductImage
+from store_api.models import ProductImage
 from store_api.services import audit
+from store_api.services.catalogue import product_by_sku
 
 FORMATS = ("JPEG", "PNG", "WEBP")
 # Pictures come from phones; anything past this many pixels is refused unread.
@@ -24,14 +25,6 @@ MAX_PIXELS = 50_000_000
 def _bad_picture() -> DomainError:
     return DomainError(_l("The file is not a JPEG, PNG or WebP picture."), code="bad_picture",
                        field="picture")
-
-
-def _product(session, sku: str) -> Product:
-    product = session.scalar(select(Product).where(Product.sku == sku))
-    if product is None:
-        raise DomainError(_l("There is no product %(sku)s."), code="not_found", field="sku",
-                          status=404, sku=sku)
-    return product
 
 
 def scaled_jpeg(data: bytes, max_px: int) -> bytes:
@@ -59,7 +52,7 @@ def add(db: Database, sku: str, data: bytes, *, media_dir: Path, max_px: int,
     """Store a picture after the product's others."""
     jpeg = scaled_jpeg(data, max_px)
     with db.unit_of_work() as session:
-        product = _product(session, sku)
+        product = product_by_sku(session, sku)
         relative = f"products/{product.id}/{uuid.uuid4().hex}.jpg"
         target = media_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +70,7 @@ def add(db: Database, sku: str, data: bytes, *, media_dir: Path, max_px: int,
 def remove(db: Database, sku: str, image_id: int, *, actor: audit.Actor) -> None:
     """Take a picture off a product; the file stays until the media folder is cleaned."""
     with db.unit_of_work() as session:
-        product = _product(session, sku)
+        product = product_by_sku(session, sku)
         image = session.get(ProductImage, image_id)
         if image is None or image.product_id != product.id:
             raise DomainError(_l("There is no such picture."), code="not_found", status=404)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -30,40 +30,21 @@ from store_api.models import (
 )
 from store_api.models.base import utcnow
 from store_api.services import consignment
+from store_api.services.consignment import Period, period
 
 SOLD_ORDERS = ("paid", "completed")
 
 
-@dataclass(frozen=True)
-class Period:
-    """Whole days from `first` to `last`, both included, in the centre's time zone."""
+def last_days(days: int, timezone: str) -> Period:
+    """The last `days` days up to and including today, in the centre's time zone."""
+    today = utcnow().astimezone(ZoneInfo(timezone)).date()
+    return period(today - timedelta(days=days - 1), today, timezone)
 
-    first: date
-    last: date
-    timezone: str
 
-    @property
-    def start(self) -> datetime:
-        return datetime.combine(self.first, time(), tzinfo=ZoneInfo(self.timezone))
-
-    @property
-    def end(self) -> datetime:
-        return datetime.combine(self.last + timedelta(days=1), time(),
-                                tzinfo=ZoneInfo(self.timezone))
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-    def day_of(self, moment: datetime) -> date:
-        """The centre's calendar day of a stored instant."""
-        return moment.astimezone(ZoneInfo(self.timezone)).date()
-
-    @classmethod
-    def ending_today(cls, days: int, timezone: str) -> Period:
-        """The last `days` days up to and including today."""
-        today = utcnow().astimezone(ZoneInfo(timezone)).date()
-        return cls(today - timedelta(days=days - 1), today, timezone)
+def day_of(span: Period, moment: datetime) -> date:
+    """The centre's calendar day of a stored instant (the period's days begin at its
+    midnight)."""
+    return moment.astimezone(span.start.tzinfo).date()
 
 
 @dataclass(frozen=True)
@@ -97,7 +78,7 @@ def sale_lines(session: Session, period: Period) -> list[SaleLine]:
         .outerjoin(Zone, Zone.id == ShelfSlot.zone_id)
         .where(Order.status.in_(SOLD_ORDERS), FulfilmentGroup.status != "cancelled",
                Order.created_at >= period.start, Order.created_at < period.end))
-    return [SaleLine(period.day_of(r[0]), r[2], r[5], r[8] or "", r[7], r[6] or "", r[9], r[1],
+    return [SaleLine(day_of(period, r[0]), r[2], r[5], r[8] or "", r[7], r[6] or "", r[9], r[1],
                      r[3], r[3] * r[4]) for r in rows]
 
 
@@ -126,7 +107,8 @@ def sales(session: Session, period: Period) -> dict[str, list[Total]]:
     """Sales in the period by zone, by factory, and by day (every day, sold or not)."""
     lines = sale_lines(session, period)
     by_day = {t.key: t for t in _totals(lines, lambda line: line.day.isoformat())}
-    days = [period.first + timedelta(days=n) for n in range(period.days)]
+    days = [period.first + timedelta(days=n)
+            for n in range((period.last - period.first).days + 1)]
     return {
         "zone": _totals(lines, lambda line: line.zone),
         "factory": _totals(lines, lambda line: line.factory),
@@ -245,7 +227,7 @@ class Velocity:
 
 def velocity(session: Session, timezone: str, limit: int = 30) -> list[Velocity]:
     """The best sellers of the last 30 days, fastest this week first."""
-    month = Period.ending_today(30, timezone)
+    month = last_days(30, timezone)
     week_start = month.last - timedelta(days=6)
     week, total = Counter(), Counter()
     for line in sale_lines(session, month):

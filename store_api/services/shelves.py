@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, joinedload
 from shelf_labels.codes import new_code
 from store_api.db import Database
 from store_api.errors import DomainError, NotFound
-from store_api.models import Product, ShelfSlot, Zone
+from store_api.models import ShelfSlot, Zone
 from store_api.services import audit
-from store_api.services.catalogue import find_slot
+from store_api.services.catalogue import find_slot, product_by_sku
 
 AISLE = re.compile(r"^[A-Z0-9]{1,8}$")
 MAX_PLACE = 999
@@ -77,9 +77,7 @@ def assign(db: Database, code: str, sku, *, actor: audit.Actor) -> None:
         if not sku:
             slot.product = None
         else:
-            product = session.scalar(select(Product).where(Product.sku == sku))
-            if product is None:
-                raise NotFound(_l("There is no product %(sku)s."), field="sku", sku=sku[:40])
+            product = product_by_sku(session, sku)
             if slot.product is not None and slot.product.id != product.id:
                 raise DomainError(_l("Slot %(slot)s holds %(sku)s; empty it first."),
                                   field="slot", status=409, slot=slot.code,

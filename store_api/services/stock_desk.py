@@ -14,7 +14,7 @@ from store_api.db import Database
 from store_api.errors import DomainError
 from store_api.models import Product, ShelfSlot, StockLedgerEntry, StockLevel, Zone
 from store_api.services import audit, inventory
-from store_api.services.catalogue import find_slot
+from store_api.services.catalogue import find_slot, product_by_sku
 from store_api.services.catalogue_load import centre_location
 
 ADJUST_REASONS = ("damaged", "lost", "found", "sample", "other")
@@ -75,7 +75,7 @@ def adjust(db: Database, code: str, quantity, *, reason: str, note: str,
 
 @dataclass(frozen=True)
 class Variance:
-    """One counted product: what the books said, what was found, and its worth at supply."""
+    """One counted product: what the books said and what was found."""
 
     sku: str
     name_zh: str
@@ -106,13 +106,9 @@ def record_counts(db: Database, counts: dict[str, object], *, actor: audit.Actor
     with db.unit_of_work() as session:
         centre = centre_location(session)
         for sku, counted in sorted(counts.items()):
-            product = session.scalar(select(Product).where(Product.sku == sku))
-            if product is None:
-                raise DomainError(_l("No product has the code %(text)s."), code="not_found",
-                                  field="counts", status=404, text=sku[:40])
-            expected = _centre_level(session, product.id, centre.id)
-            inventory.count(session, product.id, centre.id, counted, actor=actor.name,
-                            note="cycle count")
+            product = product_by_sku(session, sku)
+            expected = counted - inventory.count(session, product.id, centre.id, counted,
+                                                 actor=actor.name, note="cycle count")
             lines.append(Variance(product.sku, product.name_zh, product.name_en, expected,
                                   counted))
             if counted != expected:

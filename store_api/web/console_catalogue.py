@@ -19,7 +19,7 @@ from store_api.models import Factory, Product, ShelfSlot
 from store_api.services import catalogue_import, pictures
 from store_api.state import state
 from store_api.web.console import bp
-from store_api.web.form_actions import act
+from store_api.web.form_actions import act, problems_by_field
 from store_api.web.session import db_session
 from store_api.web.uploads import allows_upload
 
@@ -36,6 +36,8 @@ COLUMN_NAMES = {
     "sample_available": _l("Sample available"), "dropship_allowed": _l("Dropshipping allowed"),
     "status": _l("Status"),
 }
+# How problems of the product form name where they were found.
+FORM = _l("form")
 _UPLOAD = re.compile(r"^[0-9a-f]{64}\.(csv|xlsx)$")
 UPLOAD_KEPT_S = 24 * 3600
 
@@ -48,7 +50,7 @@ def _levels() -> tuple[list[str], list[str]]:
 @bp.get("/products")
 @staff_required
 def products():
-    """List products, newest first, narrowed by a search and a status."""
+    """List products by SKU, narrowed by a search and a status."""
     text = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "active")
     query = select(Product).options(
@@ -78,9 +80,7 @@ def _form_page(product: Product | None, cells: dict, problems=(), status: int = 
     names = dict(COLUMN_NAMES)
     names.update({f"price_{level}": _l("Price ladder, %(level)s (quantity:price; ...)",
                                        level=level) for level in levels})
-    by_field: dict[str, list[str]] = {}
-    for problem in problems:
-        by_field.setdefault(_column_of(problem.field, levels[0]), []).append(problem.detail())
+    by_field = problems_by_field(problems, lambda field: _column_of(field, levels[0]))
     return render_template("console/product_form.html", product=product, cells=cells,
                            columns=catalogue_import.columns(levels), names=names,
                            problems=by_field), status
@@ -125,11 +125,10 @@ def save_product(sku: str | None = None):
         cells["sku"] = product.sku
     elif db_session().scalar(select(Product.id).where(Product.sku == cells["sku"])):
         # The new-product form never edits an existing product by accident.
-        taken = RowProblem(str(_l("form")), 1, cells["sku"], "sku",
-                           _l("is already taken by another product"))
+        taken = RowProblem(FORM, 1, cells["sku"], "sku", _l("is already taken by another product"))
         return _form_page(None, cells, [taken], 409)
     try:
-        catalogue_import.apply(state().db, str(_l("form")), [(1, cells)], member_levels=levels,
+        catalogue_import.apply(state().db, FORM, [(1, cells)], member_levels=levels,
                                business_types=business_types,
                                actor=current_user.audit_actor)
     except CatalogueError as error:
@@ -203,19 +202,17 @@ def check_import():
     """Keep the uploaded sheet and show its dry run: what each row would do, and every
     problem; nothing is written."""
     upload = request.files.get("sheet")
-    name = (upload.filename or "") if upload else ""
-    kind = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if kind not in ("csv", "xlsx"):
-        raise DomainError(_l("Send a .csv or .xlsx file."), field="sheet")
-    data = upload.read()
-    stored = f"{hashlib.sha256(data).hexdigest()}.{kind}"
+    name = (upload.filename or "")[-100:] if upload else ""
+    data = upload.read() if upload else b""
+    sheet = catalogue_import.read_sheet(name, data, _levels()[0])  # refuses other files
+    stored = f"{hashlib.sha256(data).hexdigest()}.{name.rsplit('.', 1)[-1].lower()}"
     folder = _upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.iterdir():  # a checked sheet is applied within the day, or sent again
         if old.stat().st_mtime < time.time() - UPLOAD_KEPT_S:
             old.unlink(missing_ok=True)
     (folder / stored).write_bytes(data)
-    return _show_plan(stored, name[-100:])
+    return _show_plan(stored, name, sheet)
 
 
 def _sheet(stored: str):
@@ -226,9 +223,9 @@ def _sheet(stored: str):
     return catalogue_import.read_sheet(stored, (_upload_dir() / stored).read_bytes(), levels)
 
 
-def _show_plan(stored: str, name: str):
+def _show_plan(stored: str, name: str, sheet):
     levels, business_types = _levels()
-    plan = catalogue_import.dry_run(db_session(), name, _sheet(stored), member_levels=levels,
+    plan = catalogue_import.dry_run(db_session(), name, sheet, member_levels=levels,
                                     business_types=business_types)
     return render_template("console/import.html", plan=plan, stored=stored, name=name), (
         422 if plan.problems else 200)
@@ -247,7 +244,7 @@ def apply_import():
                                       actor=current_user.audit_actor)
     except CatalogueError:
         # The catalogue changed since the dry run; show the problems as they are now.
-        return _show_plan(stored, name)
+        return _show_plan(stored, name, sheet)
     skus = [row.sku for row in plan.rows if row.action != "unchanged"]
     slots = db_session().scalars(select(ShelfSlot.code).join(Product).where(
         Product.sku.in_(skus))) if skus else []

@@ -7,15 +7,15 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from store_api.auth import admin_required
 from store_api.errors import CatalogueError, DomainError
 from store_api.models import Factory, User
 from store_api.services import factories, factory_access, users
+from store_api.services.catalogue_rules import format_money
 from store_api.state import state
 from store_api.web.console import bp
-from store_api.web.form_actions import act, form_number
+from store_api.web.form_actions import act, form_number, problems_by_field
 from store_api.web.session import db_session
 
 
@@ -28,37 +28,33 @@ def factories_page():
                            problems={})
 
 
-def _problems(error: CatalogueError) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for problem in error.problems:
-        found.setdefault(problem.field, []).append(problem.detail())
-    return found
+def _cells() -> dict:
+    return {name: request.form.get(name, "")[:200] for name in factories.FIELDS}
 
 
 @bp.post("/factories")
 @admin_required
 def create_factory():
     """Add a factory."""
-    cells = {name: request.form.get(name, "")[:200] for name in factories.FIELDS}
+    cells = _cells()
     try:
         code = factories.save(state().db, None, cells, actor=current_user.audit_actor)
     except CatalogueError as error:
         listed = db_session().scalars(select(Factory).order_by(Factory.code))
         return render_template("console/factories.html", factories=list(listed), cells=cells,
-                               problems=_problems(error)), 422
+                               problems=problems_by_field(error.problems)), 422
     return redirect(url_for("console.factory_page", code=code), 303)
 
 
 def _factory_page(code: str, *, cells=None, problems=None, shown=None, status=200):
-    factory = db_session().scalar(select(Factory).where(Factory.code == code).options(
-        selectinload(Factory.products)))
+    factory = db_session().scalar(select(Factory).where(Factory.code == code))
     if factory is None:
         abort(404)
     portal_users = db_session().scalars(select(User).where(User.factory_id == factory.id)
                                         .order_by(User.username))
     if cells is None:
         cells = {name: getattr(factory, name, "") for name in factories.FIELDS}
-        cells["mixed_batch_min"] = f"{factory.mixed_batch_min_fen / 100:.2f}"
+        cells["mixed_batch_min"] = format_money(factory.mixed_batch_min_fen)
     return render_template("console/factory.html", factory=factory, cells=cells,
                            problems=problems or {}, users=list(portal_users), shown=shown,
                            hours=request.form.get("keep_old_hours", "24")), status
@@ -75,11 +71,12 @@ def factory_page(code: str):
 @admin_required
 def save_factory(code: str):
     """Change a factory's details."""
-    cells = {name: request.form.get(name, "")[:200] for name in factories.FIELDS}
+    cells = _cells()
     try:
         factories.save(state().db, code, cells, actor=current_user.audit_actor)
     except CatalogueError as error:
-        return _factory_page(code, cells=cells, problems=_problems(error), status=422)
+        return _factory_page(code, cells=cells, problems=problems_by_field(error.problems),
+                             status=422)
     flash(str(_l("Saved %(sku)s.", sku=code)), "info")
     return redirect(url_for("console.factory_page", code=code), 303)
 

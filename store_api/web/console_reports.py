@@ -5,23 +5,22 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
 
 from flask import Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from store_api.auth import manager_required
+from store_api.errors import DomainError
 from store_api.names import BUSINESS_TYPE_NAMES, CATEGORY_NAMES, LEVEL_NAMES
 from store_api.services import reports
 from store_api.services.catalogue_rules import format_money
+from store_api.services.consignment import Period, period
 from store_api.state import state
 from store_api.web.charts import bar_chart
 from store_api.web.console import bp
 from store_api.web.formatting import localised
 from store_api.web.session import db_session
-
-MAX_DAYS = 366
 
 
 @dataclass
@@ -44,18 +43,13 @@ def _chart(title, rows: list[list], label: int, value: int, shown=str, *,
     return bar_chart(bars, str(title)) if any(bar[1] for bar in bars) else None
 
 
-def _period() -> reports.Period:
-    """The dates asked for, or the last 30 days; at most a year."""
+def _period() -> Period:
+    """The dates asked for, or the last 30 days when none or bad ones are given."""
     timezone = state().settings["centre.timezone"]
-    default = reports.Period.ending_today(30, timezone)
     try:
-        first = date.fromisoformat(request.args.get("from", "")[:10])
-        last = date.fromisoformat(request.args.get("to", "")[:10])
-    except ValueError:
-        return default
-    if last < first or (last - first).days >= MAX_DAYS:
-        return default
-    return reports.Period(first, last, timezone)
+        return period(request.args["from"][:10], request.args["to"][:10], timezone)
+    except (KeyError, DomainError):
+        return reports.last_days(30, timezone)
 
 
 def _totals_section(title, key_title, totals, name=lambda key: key, *,

@@ -18,6 +18,14 @@ def form_number(value):
         return text
 
 
+def problems_by_field(problems, column=lambda field: field) -> dict[str, list[str]]:
+    """Group rule problems under the form field each belongs to, for the form to mark."""
+    found: dict[str, list[str]] = {}
+    for problem in problems:
+        found.setdefault(column(problem.field), []).append(problem.detail())
+    return found
+
+
 def act(action, endpoint: str, *, missing_is_404: bool = False, done=None, **values):
     """Run a form's action; on a refusal flash its message (or answer 404 for something not
     found, where another party's ids must look like nothing), on success what `done` makes of

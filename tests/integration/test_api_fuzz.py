@@ -46,8 +46,10 @@ def _demo_app():
     token = factory_access.new_token(state(app).db, "YK-BL", actor=Actor(None, "test"))
     client = app.test_client()
     client.post("/api/v1/session", json={"username": "fuzzer", "password": "fuzz-pass-01"})
-    return app, {"staff": {"Cookie": f"session={client.get_cookie('session').value}"},
-                 "factory": {"Authorization": f"Bearer {token}"}}
+    # What each caller adds to a generated request (a Cookie header would be dropped by the
+    # WSGI client, so the session goes as a cookie).
+    return app, {"staff": {"cookies": {"session": client.get_cookie("session").value}},
+                 "factory": {"headers": {"Authorization": f"Bearer {token}"}}}
 
 
 APP, CREDENTIALS = _demo_app()
@@ -58,5 +60,16 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", APP)
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_5xx_and_every_answer_matches_the_schema(case):
     who = "factory" if case.operation.path.startswith("/api/v1/factory/") else "staff"
-    for headers in ({}, CREDENTIALS[who]):
-        case.call_and_validate(headers=headers, checks=CHECKS)
+    for credentials in ({}, CREDENTIALS[who]):
+        case.call_and_validate(checks=CHECKS, **credentials)
+
+
+def test_the_fuzzing_callers_are_signed_in():
+    """The calls above go through the same transport; without this, a caller whose
+    credentials were dropped would be fuzzed as anonymous and nothing would say so."""
+    cancel = schema["/api/v1/orders/{number}/cancel"]["POST"].Case(
+        path_parameters={"number": "X0000000"}, media_type="application/json", body={})
+    forwards = schema["/api/v1/factory/forwards"]["GET"].Case()
+    assert cancel.call().status_code == 401 and forwards.call().status_code == 401
+    assert cancel.call(**CREDENTIALS["staff"]).status_code == 404  # signed in: no such order
+    assert forwards.call(**CREDENTIALS["factory"]).status_code == 200

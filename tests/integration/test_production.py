@@ -86,7 +86,7 @@ def test_the_gunicorn_config_takes_the_store_settings(tmp_path, monkeypatch):
     assert os.environ["PROMETHEUS_MULTIPROC_DIR"].endswith("metrics/pages")
     streams = runpy.run_path(os.path.join(folder, "gunicorn-streams.conf.py"))
     assert streams["worker_class"] == "gevent" and streams["bind"] == "127.0.0.1:8001"
-    assert callable(streams["post_worker_init"])
+    assert callable(streams["post_worker_init"]) and callable(pages["post_worker_init"])
 
 
 def test_a_pg_dump_backup_restores_into_a_working_centre(tmp_path, postgres_server):

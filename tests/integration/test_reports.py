@@ -113,7 +113,7 @@ def _sold(raw, period):
 
 
 def test_sales_by_zone_factory_and_day_match_the_order_lines(app, db, centre):
-    period = reports.Period.ending_today(30, TZ)
+    period = reports.last_days(30, TZ)
     with db.read_session() as session:
         raw = _raw(session)
         found = reports.sales(session, period)
@@ -123,7 +123,7 @@ def test_sales_by_zone_factory_and_day_match_the_order_lines(app, db, centre):
         amount = line.quantity * line.unit_price_fen
         expected["zone"][raw["zones"][raw["slots"][product.id].zone_id].code] += amount
         expected["factory"][raw["factories"][product.factory_id].code] += amount
-        expected["day"][period.day_of(order.created_at).isoformat()] += amount
+        expected["day"][reports.day_of(period, order.created_at).isoformat()] += amount
     for key in ("zone", "factory"):
         assert {t.key: t.amount_fen for t in found[key]} == dict(expected[key])
     assert {t.key: t.amount_fen for t in found["day"] if t.amount_fen} == dict(expected["day"])
@@ -134,7 +134,7 @@ def test_sales_by_zone_factory_and_day_match_the_order_lines(app, db, centre):
 
 
 def test_conversion_counts_scans_visitors_carts_and_orders_per_slot_and_zone(app, db, centre):
-    period = reports.Period.ending_today(30, TZ)
+    period = reports.last_days(30, TZ)
     with db.read_session() as session:
         raw = _raw(session)
         found = reports.conversion(session, period)
@@ -196,15 +196,15 @@ def test_velocity_buyers_and_what_each_type_buys(app, db, centre):
         raw = _raw(session)
         fast = reports.velocity(session, TZ)
         people = reports.buyers(session)
-        kinds = reports.what_types_buy(session, reports.Period.ending_today(30, TZ))
+        kinds = reports.what_types_buy(session, reports.last_days(30, TZ))
 
-    month = reports.Period.ending_today(30, TZ)
+    month = reports.last_days(30, TZ)
     week_start = month.last - timedelta(days=6)
     week, total = Counter(), Counter()
     for order, line in _sold(raw, month):
         sku = raw["products"][line.product_id].sku
         total[sku] += line.quantity
-        if month.day_of(order.created_at) >= week_start:
+        if reports.day_of(month, order.created_at) >= week_start:
             week[sku] += line.quantity
     assert {v.sku: (v.week_units, v.month_units) for v in fast} == {
         sku: (week[sku], total[sku]) for sku in total}
