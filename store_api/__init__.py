@@ -14,6 +14,7 @@ from flask_babel import Babel
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from store_api import logs, metrics
 from store_api.broker import InProcessBroker, RedisBroker
@@ -39,6 +40,14 @@ def _secret_key(settings: Settings) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+class RowId(IntegerConverter):
+    """`<int:...>` in a route: a whole number from 0 to the largest row id."""
+
+    def __init__(self, url_map, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, **kwargs)
 
 
 @lru_cache(maxsize=16)
@@ -78,6 +87,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     settings = load_settings(overrides=test_config)
     logs.configure(settings["log.level"], settings["log.format"])
     app = Flask(__name__, static_folder=str(static_dir()), static_url_path="/static")
+    # Row ids are 32-bit integers in PostgreSQL; a larger number in a URL names nothing, so
+    # it does not match (404) rather than reaching the database.
+    app.url_map.converters["int"] = RowId
     if settings["server.proxy_hops"]:
         # Behind a proxy, the scheme and host the browser used come from its headers; the
         # same-origin check of buyer forms compares against them.

@@ -123,3 +123,14 @@ def test_a_pg_dump_backup_restores_into_a_working_centre(tmp_path, postgres_serv
     # The restored database is at the newest migration: `xuanpin init` has nothing to do.
     upgraded = subprocess.run([*cli, "init"], env=restored, capture_output=True, text=True)
     assert upgraded.returncode == 0, upgraded.stderr
+
+
+def test_ids_beyond_any_row_in_a_url_name_nothing(sqlite_app):
+    from tests.integration.test_console_security import sign_in
+
+    client = sign_in(sqlite_app, "admin")
+    for path in (f"/api/v1/forwards/{2**63}/reroute", f"/console/forwards/{2**31}/cancel",
+                 f"/console/users/{2**40}/active"):
+        assert client.post(path, headers={"Accept": "application/json"},
+                           data={"csrf_token": client.csrf_token}).status_code == 404, path
+    assert client.get(f"/console/labels/jobs/{2**31 - 1}").status_code == 404  # in range: asked
