@@ -22,6 +22,13 @@ class UtcDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    def process_bind_param(self, value, dialect):
+        # SQLite keeps the wall-clock digits and drops the zone, so an instant given in the
+        # centre's zone (a report's midnight) must become UTC before it is stored or compared.
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(UTC)
+        return value
+
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)

@@ -134,3 +134,29 @@ def test_ids_beyond_any_row_in_a_url_name_nothing(sqlite_app):
         assert client.post(path, headers={"Accept": "application/json"},
                            data={"csrf_token": client.csrf_token}).status_code == 404, path
     assert client.get(f"/console/labels/jobs/{2**31 - 1}").status_code == 404  # in range: asked
+
+
+def test_instants_in_the_centres_zone_compare_as_the_same_instants_in_utc(app, db,
+                                                                         make_product):
+    """A scan at 16:30 UTC is after midnight in Shanghai (16:00 UTC); SQLite stores no zone,
+    so the comparison holds only if both sides are written in UTC."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import func, select
+
+    from store_api.models import ScanEvent
+
+    scanned = datetime(2026, 12, 1, 16, 30, tzinfo=UTC)
+    with db.unit_of_work() as session:
+        product = make_product(session)[0]
+        session.add(ScanEvent(slot_id=product.slot.id, zone_id=product.slot.zone_id,
+                              product_id=product.id, session_id="s", created_at=scanned))
+    with db.read_session() as session:
+        def since(moment):
+            return session.scalar(select(func.count()).select_from(ScanEvent).where(
+                ScanEvent.created_at >= moment))
+
+        assert since(datetime(2026, 12, 2, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))) == 1
+        assert since(datetime(2026, 12, 2, 0, 31, tzinfo=ZoneInfo("Asia/Shanghai"))) == 0
+        assert session.scalar(select(ScanEvent.created_at)) == scanned
