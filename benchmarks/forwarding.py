@@ -162,7 +162,7 @@ def queue_forwards(app, count: int) -> None:
     for n in range(count):
         number = place_order(db, buyer_id=buyer, requested=[(sku, moq)],
                              delivery=Delivery(**SHIP), idempotency_key=f"q-{time.time_ns()}-{n}",
-                             settings=settings)
+                             settings=settings)["number"]
         orders.pay(db, number, method="cash", reference="", user_id=staff)
 
 

@@ -109,11 +109,11 @@ def checkout():
         if cart.expired:
             raise DomainError(_l("Your cart expired; add the products again."),
                               code="cart_expired", status=410)
-        number = place_order(
+        placed = place_order(
             state().db, buyer_id=buyer_session.buyer_id(),
             requested=[(line.product.sku, line.quantity) for line in cart.lines],
             delivery=delivery, idempotency_key=form.get("idempotency_key"),
             settings=state().settings, cart_token=buyer_session.cart_token())
     except DomainError as error:
         return checkout_page(error=error, status=error.status)
-    return redirect(url_for("orders.order_page", number=number), 303)
+    return redirect(url_for("orders.order_page", number=placed["number"]), 303)

@@ -52,7 +52,7 @@ class Centre:
         db = state(self.app).db
         number = place_order(db, buyer_id=self.buyer_id, requested=[(side.sku, quantity)],
                              delivery=SHIP, idempotency_key=f"consign-{next(_orders):06d}",
-                             settings=state(self.app).settings)
+                             settings=state(self.app).settings)["number"]
         orders.pay(db, number, method="cash", reference="", user_id=self.staff_id)
         with db.read_session() as session:
             forward = session.scalar(select(Forward).order_by(Forward.id.desc()))

@@ -177,11 +177,10 @@ def create_order(payload: schemas.OrderIn):
     else:
         requested = [(line.sku, line.quantity) for line in payload.lines]
         token = None
-    number = place_order(state().db, buyer_id=buyer_session.buyer_id(), requested=requested,
-                         delivery=delivery_from(payload.delivery),
-                         idempotency_key=request.headers.get("Idempotency-Key"),
-                         settings=state().settings, cart_token=token)
-    return order_body(number)
+    return place_order(state().db, buyer_id=buyer_session.buyer_id(), requested=requested,
+                       delivery=delivery_from(payload.delivery),
+                       idempotency_key=request.headers.get("Idempotency-Key"),
+                       settings=state().settings, cart_token=token)
 
 
 def order_body(number: str) -> dict:

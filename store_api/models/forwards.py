@@ -42,7 +42,7 @@ class Forward(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow,
                                                  onupdate=utcnow)
 
-    group: Mapped[FulfilmentGroup] = relationship()
+    group: Mapped[FulfilmentGroup] = relationship(back_populates="forward")
     factory: Mapped[Factory] = relationship()
     shipments: Mapped[list[Shipment]] = relationship(order_by="Shipment.id")
     events: Mapped[list[ForwardEvent]] = relationship(order_by="ForwardEvent.id")

@@ -81,7 +81,7 @@ class FulfilmentGroup(Base):
     lines: Mapped[list[OrderLine]] = relationship(back_populates="group", order_by="OrderLine.id")
     location: Mapped[StockLocation] = relationship()
     factory: Mapped[Factory | None] = relationship()
-    forward: Mapped[Forward | None] = relationship(viewonly=True)
+    forward: Mapped[Forward | None] = relationship(back_populates="group")
 
 
 class OrderLine(Base):

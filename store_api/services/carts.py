@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from store_api.db import Database
 from store_api.errors import DomainError
@@ -46,19 +46,31 @@ def check_quantity(quantity, product: Product, field_name: str = "quantity") -> 
     return quantity
 
 
+def products_by_sku(session: Session, skus, *, archived_too: bool = False) -> dict[str, Product]:
+    """Return the active products (or any, with archived_too) of the SKUs found, with their price
+    ladders and factories, in two queries however many there are."""
+    wanted = {sku for sku in skus if isinstance(sku, str) and 0 < len(sku) <= 40}
+    if not wanted:
+        return {}
+    query = select(Product).where(Product.sku.in_(wanted)).options(
+        selectinload(Product.price_tiers), joinedload(Product.factory))
+    if not archived_too:
+        query = query.where(Product.status == "active")
+    return {product.sku: product for product in session.scalars(query)}
+
+
+def unknown_sku(field_name: str) -> DomainError:
+    """The error for a SKU that names no product on sale."""
+    return DomainError(_l("There is no such product."), code="unknown_sku", field=field_name)
+
+
 def find_product(session: Session, sku, field_name: str = "sku", *,
                  archived_too: bool = False) -> Product:
     """Return the active product of a SKU (or any, with archived_too), or raise naming the field."""
-    product = None
-    if isinstance(sku, str) and 0 < len(sku) <= 40:
-        query = select(Product).where(Product.sku == sku).options(
-            selectinload(Product.price_tiers))
-        if not archived_too:
-            query = query.where(Product.status == "active")
-        product = session.scalar(query)
-    if product is None:
-        raise DomainError(_l("There is no such product."), code="unknown_sku", field=field_name)
-    return product
+    found = products_by_sku(session, [sku], archived_too=archived_too)
+    if not found:
+        raise unknown_sku(field_name)
+    return next(iter(found.values()))
 
 
 def _idle_too_long(touched_at: datetime, idle_minutes: int) -> bool:

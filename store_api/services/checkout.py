@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,11 +37,13 @@ from store_api.services import events, forwarding, inventory
 from store_api.services.carts import (
     LineView,
     check_quantity,
-    find_product,
     priced_lines,
+    products_by_sku,
     shortfalls,
+    unknown_sku,
 )
-from store_api.services.catalogue_load import centre_location
+from store_api.services.catalogue_load import CENTRE_LOCATION, centre_location
+from store_api.services.orders import load_order, order_summary
 from store_api.settings import Settings
 
 MAX_ORDER_LINES = 100
@@ -89,10 +91,13 @@ def _lines_from(session: Session, requested: list[tuple], buyer: Buyer, base_lev
     if len(requested) > MAX_ORDER_LINES:
         raise DomainError(_l("An order holds at most %(n)s products."), code="too_many_lines",
                           field="lines", n=MAX_ORDER_LINES)
+    products = products_by_sku(session, [sku for sku, _ in requested])
     seen: set[str] = set()
     pairs = []
     for index, (sku, quantity) in enumerate(requested):
-        product = find_product(session, sku, f"lines[{index}].sku")
+        product = products.get(sku) if isinstance(sku, str) else None
+        if product is None:
+            raise unknown_sku(f"lines[{index}].sku")
         if sku in seen:
             raise DomainError(_l("This product is in the order twice."), code="duplicate_line",
                               field=f"lines[{index}].sku")
@@ -103,12 +108,11 @@ def _lines_from(session: Session, requested: list[tuple], buyer: Buyer, base_lev
 
 def plan(session: Session, lines: list[LineView], allocate_first: str) -> list[PlannedGroup]:
     """Split lines over the centre and each product's factory, in the configured order."""
-    centre = centre_location(session)
-    factory_locations = {
-        location.factory_id: location
-        for location in session.scalars(select(StockLocation).where(
-            StockLocation.factory_id.in_({line.product.factory_id for line in lines})))
-    }
+    locations = session.scalars(select(StockLocation).where(or_(
+        StockLocation.code == CENTRE_LOCATION,
+        StockLocation.factory_id.in_({line.product.factory_id for line in lines})))).all()
+    factory_locations = {location.factory_id: location for location in locations}
+    centre = factory_locations.pop(None, None) or centre_location(session)
     available = {
         (level.product_id, level.location_id): level.on_hand - level.reserved
         for level in session.scalars(select(StockLevel).where(
@@ -178,18 +182,39 @@ def _check_delivery(
     return distance
 
 
-def _existing(session: Session, key: str, request_hash: str) -> str | None:
-    order = session.scalar(select(Order).where(Order.idempotency_key == key))
-    if order is None:
+def _existing(session: Session, key: str, request_hash: str) -> dict | None:
+    number = session.execute(select(Order.number, Order.request_hash).where(
+        Order.idempotency_key == key)).first()
+    if number is None:
         return None
-    if order.request_hash != request_hash:
+    if number.request_hash != request_hash:
         raise DomainError(_l("This idempotency key was used for a different order."),
                           code="idempotency_conflict", status=409)
-    return order.number
+    return order_summary(load_order(session, number.number))
+
+
+def _group(planned: PlannedGroup, buyer: Buyer, delivery: Delivery,
+           distance: float | None) -> FulfilmentGroup:
+    # Every relationship the answer shows is set here, so answering needs no query.
+    group = FulfilmentGroup(location_id=planned.location.id, status="pending",
+                            subtotal_fen=planned.subtotal_fen, factory=planned.factory,
+                            forward=None, lines=[])
+    if planned.kind == "centre":
+        group.kind = delivery.centre
+        group.recipient_name, group.recipient_phone = buyer.name, buyer.phone
+        if delivery.centre == "local_delivery":
+            group.address, group.distance_km = delivery.address.strip(), distance
+    else:
+        group.kind = "factory_shipment"
+        group.dispatch_promise_hours = planned.factory.dispatch_promise_hours
+        group.recipient_name = delivery.recipient_name.strip()
+        group.recipient_phone = delivery.recipient_phone.strip()
+        group.address = delivery.ship_address.strip()
+    return group
 
 
 def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: list[LineView],
-           delivery: Delivery, settings: Settings, cart_token: str | None) -> str:
+           delivery: Delivery, settings: Settings, cart_token: str | None) -> dict:
     problems = shortfalls(lines)
     if problems:
         short = problems[0]
@@ -206,33 +231,22 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
         # A member on account pays later by invoice: nothing expires, factories start at once.
         hold_until=None if buyer.on_account else (
             utcnow() + timedelta(minutes=settings["orders.hold_minutes"])),
+        groups=[], lines=[],
     )
-    session.add(order)
-    session.flush()  # a second request with the same key stops here, before reserving
     reservations = []
     for planned in groups:
-        group = FulfilmentGroup(order=order, location_id=planned.location.id, status="pending",
-                                subtotal_fen=planned.subtotal_fen)
-        if planned.kind == "centre":
-            group.kind = delivery.centre
-            group.recipient_name, group.recipient_phone = buyer.name, buyer.phone
-            if delivery.centre == "local_delivery":
-                group.address, group.distance_km = delivery.address.strip(), distance
-        else:
-            group.kind, group.factory = "factory_shipment", planned.factory
-            group.dispatch_promise_hours = planned.factory.dispatch_promise_hours
-            group.recipient_name = delivery.recipient_name.strip()
-            group.recipient_phone = delivery.recipient_phone.strip()
-            group.address = delivery.ship_address.strip()
-        session.add(group)
+        group = _group(planned, buyer, delivery, distance)
+        order.groups.append(group)
         for line, quantity in planned.lines:
-            session.add(OrderLine(order=order, group=group, product_id=line.product.id,
-                                  quantity=quantity, unit_price_fen=line.unit_price_fen,
-                                  member_level=line.tier.member_level,
-                                  tier_quantity=line.tier.min_quantity))
+            group.lines.append(OrderLine(
+                order=order, product=line.product, quantity=quantity,
+                unit_price_fen=line.unit_price_fen, member_level=line.tier.member_level,
+                tier_quantity=line.tier.min_quantity))
             reservations.append(inventory.StockLine(line.product.id, planned.location.id,
                                                     quantity))
-    inventory.reserve(session, reservations, actor=f"buyer:{buyer.id}", order_id=order.id)
+    events.order_changed(session, order, [line.product for line in lines])
+    session.add(order)
+    session.flush()  # a second request with the same key stops here, before reserving
     if buyer.on_account:
         for group in order.groups:
             if group.kind == "factory_shipment":
@@ -243,8 +257,9 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
         ordered = [line.product.id for line in lines]
         session.execute(delete(CartLine).where(CartLine.cart_id == cart,
                                                CartLine.product_id.in_(ordered)))
-    events.order_changed(session, order, [line.product for line in lines])
-    return order.number
+    # Stock rows are locked last, so concurrent orders for one product wait only for a commit.
+    inventory.reserve(session, reservations, actor=f"buyer:{buyer.id}", order_id=order.id)
+    return order_summary(order)
 
 
 def _buyer_required() -> DomainError:
@@ -254,8 +269,9 @@ def _buyer_required() -> DomainError:
 
 def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
                 delivery: Delivery, idempotency_key, settings: Settings,
-                cart_token: str | None = None) -> str:
-    """Place an order for (sku, quantity) pairs; return its number, the same for a repeated key."""
+                cart_token: str | None = None) -> dict:
+    """Place an order for (sku, quantity) pairs; return it as order_summary shows it, the same
+    order for a repeated key."""
     if not isinstance(idempotency_key, str) or not 8 <= len(idempotency_key) <= 64:
         raise DomainError(_l("Send an Idempotency-Key of 8 to 64 characters."),
                           code="idempotency_key_required", field="Idempotency-Key")
@@ -266,9 +282,9 @@ def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with db.unit_of_work() as session:
-                number = _existing(session, idempotency_key, request_hash)
-                if number:
-                    return number
+                placed = _existing(session, idempotency_key, request_hash)
+                if placed:
+                    return placed
                 buyer = session.get(Buyer, buyer_id)
                 if buyer is None:
                     raise _buyer_required()
@@ -278,9 +294,9 @@ def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
         except IntegrityError:
             # Another request with the same key committed first; answer with its order.
             with db.read_session() as session:
-                number = _existing(session, idempotency_key, request_hash)
-            if number:
-                return number
+                placed = _existing(session, idempotency_key, request_hash)
+            if placed:
+                return placed
             raise
         except InsufficientStock:
             if attempt == ATTEMPTS:

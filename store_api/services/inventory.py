@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -85,15 +85,24 @@ def ensure_level(session: Session, product_id: int, location_id: int) -> None:
 
 def _change(session, lines, d_on_hand_sign, d_reserved_sign, guard, reason, actor, order_id,
             note, *, create=False, on_refusal=None):
-    for line in _ordered(lines):
+    lines = _ordered(lines)
+    if not lines:
+        return
+    # The ledger rows go first, in one statement, so the level rows stay locked for as short a
+    # time as possible; a refused change rolls them back with the rest of the transaction.
+    session.execute(insert(StockLedgerEntry), [
+        {"product_id": line.product_id, "location_id": line.location_id,
+         "delta_on_hand": d_on_hand_sign * line.quantity,
+         "delta_reserved": d_reserved_sign * line.quantity,
+         "reason": reason, "actor": actor, "order_id": order_id, "note": note}
+        for line in lines])
+    for line in lines:
         if create:
             ensure_level(session, line.product_id, line.location_id)
-        d_on_hand = d_on_hand_sign * line.quantity
-        d_reserved = d_reserved_sign * line.quantity
-        if not _update(session, line, d_on_hand, d_reserved, guard):
+        if not _update(session, line, d_on_hand_sign * line.quantity,
+                       d_reserved_sign * line.quantity, guard):
             raise (on_refusal or InsufficientStock)(line.product_id, line.location_id,
                                                     line.quantity)
-        _ledger(session, line, d_on_hand, d_reserved, reason, actor, order_id, note)
 
 
 def _reserved_short(product_id, location_id, quantity):

@@ -43,7 +43,7 @@ def _world(app, make_product, count=4):
 def _order(app, buyer_id, sku, quantity, key, days_ago=0):
     number = place_order(state(app).db, buyer_id=buyer_id, requested=[(sku, quantity)],
                          delivery=Delivery(), idempotency_key=key,
-                         settings=state(app).settings)
+                         settings=state(app).settings)["number"]
     if days_ago:
         with state(app).db.unit_of_work() as session:
             session.execute(update(Order).where(Order.number == number).values(

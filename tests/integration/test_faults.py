@@ -240,8 +240,9 @@ def queued_forwards(tmp_path, make_product, receiver_url: str, secret: str,
                     ship_address="义乌市稠城街道 8 号")
     numbers = []
     for n in range(count):
-        number = place_order(db, buyer_id=buyer_id, requested=[(sku, 1)], delivery=ship,
+        placed = place_order(db, buyer_id=buyer_id, requested=[(sku, 1)], delivery=ship,
                              idempotency_key=f"kill-test-{n:04d}", settings=state(app).settings)
+        number = placed["number"]
         orders.pay(db, number, method="cash", reference="", user_id=staff_id)
         numbers.append(number)
     db.dispose()

@@ -44,8 +44,9 @@ def factory_order(app, db, make_product):
             session.add_all([buyer, staff])
             session.flush()
             sku, buyer_id, staff_id = product.sku, buyer.id, staff.id
-        number = place_order(db, buyer_id=buyer_id, requested=[(sku, 24)], delivery=SHIP,
+        placed = place_order(db, buyer_id=buyer_id, requested=[(sku, 24)], delivery=SHIP,
                              idempotency_key=f"fwd-{sku}-key", settings=state(app).settings)
+        number = placed["number"]
         orders.pay(db, number, method="cash", reference="", user_id=staff_id)
         return number
 

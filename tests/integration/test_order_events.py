@@ -25,7 +25,7 @@ def placed(make_app, make_product):
         session.flush()
         sku, buyer_id = product.sku, buyer.id
     number = place_order(db, buyer_id=buyer_id, requested=[(sku, 2)], delivery=Delivery(),
-                         idempotency_key="events-key-01", settings=state(app).settings)
+                         idempotency_key="events-key-01", settings=state(app).settings)["number"]
     return app, number
 
 

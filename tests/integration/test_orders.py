@@ -49,7 +49,7 @@ def shop(app, db, make_product):
 
 def order(app, shop, lines, key="key-00000001", delivery=SHIP):
     return place_order(state(app).db, buyer_id=shop["buyer"], requested=lines, delivery=delivery,
-                       idempotency_key=key, settings=state(app).settings)
+                       idempotency_key=key, settings=state(app).settings)["number"]
 
 
 def levels(db, shop):

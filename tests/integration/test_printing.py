@@ -55,8 +55,9 @@ def shop(make_shop, printer_port):
 
 def paid_order(app, ids, key="print-key-0001") -> str:
     db = state(app).db
-    number = place_order(db, buyer_id=ids["buyer"], requested=[(ids["sku"], 12)],
+    placed = place_order(db, buyer_id=ids["buyer"], requested=[(ids["sku"], 12)],
                          delivery=Delivery(), idempotency_key=key, settings=state(app).settings)
+    number = placed["number"]
     orders.pay(db, number, method="card", reference="POS-77", user_id=ids["staff"])
     return number
 
