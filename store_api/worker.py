@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from store_api.models import OutboxMessage
@@ -72,12 +72,14 @@ def handles(topic: str, schedule: tuple[int, ...] | None = None
     return register
 
 
-def enqueue(session: Session, topic: str, payload: dict) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction; it leaves after the commit."""
-    message = OutboxMessage(message_id=f"msg_{uuid.uuid4().hex}", topic=topic, payload=payload)
-    session.add(message)
+def enqueue(session: Session, topic: str, *payloads: dict) -> list[str]:
+    """Write messages of a topic to the outbox in the caller's transaction, in one statement;
+    they leave after the commit. Return their message ids."""
+    rows = [{"message_id": f"msg_{uuid.uuid4().hex}", "topic": topic, "payload": payload}
+            for payload in payloads]
+    session.execute(insert(OutboxMessage.__table__), rows)
     session.info["outbox_written"] = True
-    return message
+    return [row["message_id"] for row in rows]
 
 
 def wake_after_commit(session: Session) -> None:

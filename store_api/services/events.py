@@ -23,11 +23,12 @@ def display_channel(zone: str) -> str:
 
 def order_changed(session: Session, order: Order, products: list[Product] | None = None) -> None:
     """Tell the order's page, and the floor, that an order changed."""
-    enqueue(session, TOPIC, {"channel": order_channel(order.number),
-                             "message": {"number": order.number, "status": order.status}})
+    messages = [{"channel": order_channel(order.number),
+                 "message": {"number": order.number, "status": order.status}}]
     if products is not None:
-        enqueue(session, TOPIC, {"channel": "orders", "message": {
+        messages.append({"channel": "orders", "message": {
             "number": order.number, "products": [p.id for p in products]}})
+    enqueue(session, TOPIC, *messages)
 
 
 @handles(TOPIC)

@@ -53,8 +53,8 @@ def forward_group(session: Session, group: FulfilmentGroup) -> Forward:
     A factory without a webhook works from its portal, where the forward shows at once.
     """
     group.status = "forward_queued"
-    message = enqueue(session, TOPIC, {"group": group.id})
-    forward = Forward(group=group, factory_id=group.factory_id, message_id=message.message_id)
+    [message_id] = enqueue(session, TOPIC, {"group": group.id})
+    forward = Forward(group=group, factory_id=group.factory_id, message_id=message_id)
     session.add(forward)
     portal_only = not group.factory.webhook_url
     forward.state = "submitted" if portal_only else "queued"

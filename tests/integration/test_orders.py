@@ -70,6 +70,26 @@ def test_a_line_larger_than_centre_stock_splits_into_pickup_and_factory_groups(a
     assert levels(db, shop) == {shop["centre"]: (10, 10), shop["factory"]: (100, 4)}
 
 
+@pytest.mark.parametrize("on_account", [False, True])
+def test_the_answer_is_the_order_as_read_back(app, db, shop, on_account):
+    with db.unit_of_work() as session:
+        session.get(Buyer, shop["buyer"]).on_account = on_account
+    answer = place_order(db, buyer_id=shop["buyer"], delivery=SHIP, idempotency_key="key-read-01",
+                         requested=[(shop["cup"], 14), (shop["lamp"], 1)],
+                         settings=state(app).settings)
+    with db.read_session() as session:
+        assert answer == orders.order_summary(orders.load_order(session, answer["number"]))
+    factory_groups = [g for g in answer["groups"] if g["kind"] == "factory_shipment"]
+    assert len(factory_groups) == 2
+    if on_account:  # paid later by invoice: nothing expires and the factories start at once
+        assert answer["hold_until"] is None
+        assert {(g["status"], g["forward"]["state"]) for g in factory_groups} == {
+            ("forward_queued", "submitted")}
+    else:
+        assert answer["hold_until"] is not None
+        assert {(g["status"], g["forward"]) for g in factory_groups} == {("pending", None)}
+
+
 def test_the_same_key_returns_the_same_order_and_another_ask_is_refused(app, db, shop):
     first = order(app, shop, [(shop["cup"], 2)])
     assert order(app, shop, [(shop["cup"], 2)]) == first
