@@ -81,8 +81,16 @@ def serve_floor(port: int) -> None:
     Floor(settings, "127.0.0.1", port).run()
 
 
+def busy_seconds() -> float:
+    """CPU time the whole machine has spent busy since boot (Linux /proc/stat)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and waiting for I/O
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(url: str, seconds: int, connections: int, headers: dict, script: Path) -> dict:
     flags = [item for name, value in headers.items() for item in ("-H", f"{name}: {value}")]
+    busy = busy_seconds()
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
          *flags, url], check=True, capture_output=True, text=True).stdout
@@ -92,8 +100,11 @@ def wrk(url: str, seconds: int, connections: int, headers: dict, script: Path) -
         value, suffix = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", out).groups()
         return float(value) * unit[suffix]
 
+    busy = busy_seconds() - busy
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "cpu_ms": busy * 1000 / max(requests, 1),
             "p50": latency("50%"), "p99": latency("99%"),
             "errors": int(errors.group(1)) if errors else 0}
 
@@ -153,8 +164,8 @@ def main() -> None:
         script = var / "orders.lua"
         script.write_text(LUA + f"wrk.method = 'POST'\nwrk.body = [[{body}]]\n")
         print("| server | workers × threads | connections | orders/s | p50 ms | p99 ms | "
-              "non-2xx |")
-        print("|---|---|---|---|---|---|---|")
+              "non-2xx | machine CPU ms per order |")
+        print("|---|---|---|---|---|---|---|---|")
         for workers in args.workers:
             run_env = {**env, "XUANPIN_SERVER_WORKERS": str(workers)}
             for name in ("floor: parse, insert one row", "checkout"):
@@ -175,7 +186,7 @@ def main() -> None:
                     server.wait(30)
                 print(f"| {name} | {workers} × {args.threads} | {args.connections} | "
                       f"{found['rps']:.0f} | {found['p50']:.1f} | {found['p99']:.1f} | "
-                      f"{found['errors']} |")
+                      f"{found['errors']} | {found['cpu_ms']:.1f} |")
     finally:
         postgres.stop()
 

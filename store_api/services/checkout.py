@@ -70,7 +70,7 @@ class Delivery:
 @dataclass
 class PlannedGroup:
     kind: str
-    location: StockLocation
+    location_id: int
     factory: Factory | None
     lines: list[tuple[LineView, int]] = field(default_factory=list)
 
@@ -112,17 +112,18 @@ def plan(session: Session, lines: list[LineView], allocate_first: str) -> list[P
     """Split lines over the centre and each product's factory, in the configured order."""
     # The sources and what each holds of the lines' products, in one query.
     rows = session.execute(
-        select(StockLocation, StockLevel.product_id, StockLevel.on_hand - StockLevel.reserved)
+        select(StockLocation.id, StockLocation.factory_id, StockLevel.product_id,
+               StockLevel.on_hand - StockLevel.reserved)
         .outerjoin(StockLevel, and_(StockLevel.location_id == StockLocation.id,
                                     StockLevel.product_id.in_([line.product.id for line in lines])))
         .where(or_(StockLocation.code == CENTRE_LOCATION,
                    StockLocation.factory_id.in_({line.product.factory_id for line in lines}))))
     factory_locations, available = {}, {}
-    for location, product_id, free in rows:
-        factory_locations[location.factory_id] = location
+    for location_id, factory_id, product_id, free in rows:
+        factory_locations[factory_id] = location_id
         if product_id is not None:
-            available[(product_id, location.id)] = free
-    centre = factory_locations.pop(None, None) or centre_location(session)
+            available[(product_id, location_id)] = free
+    centre = factory_locations.pop(None, None) or centre_location(session).id
     groups: dict[int, PlannedGroup] = {}
     for index, line in enumerate(lines):
         factory = line.product.factory
@@ -133,16 +134,16 @@ def plan(session: Session, lines: list[LineView], allocate_first: str) -> list[P
         for location, source_factory in sources:
             if location is None or wanted == 0:
                 continue
-            take = min(wanted, max(available.get((line.product.id, location.id), 0), 0))
+            take = min(wanted, max(available.get((line.product.id, location), 0), 0))
             if take:
                 kind = "factory_shipment" if source_factory else "centre"
-                group = groups.setdefault(location.id, PlannedGroup(kind, location, source_factory))
+                group = groups.setdefault(location, PlannedGroup(kind, location, source_factory))
                 group.lines.append((line, take))
                 wanted -= take
         if wanted:
-            raise InsufficientStock(line.product.id, centre.id, wanted,
+            raise InsufficientStock(line.product.id, centre, wanted,
                                     field=f"lines[{index}].quantity", sku=line.product.sku)
-    return sorted(groups.values(), key=lambda g: (g.kind != "centre", g.location.id))
+    return sorted(groups.values(), key=lambda g: (g.kind != "centre", g.location_id))
 
 
 def _request_hash(buyer_id: int, requested: list[tuple], delivery: Delivery,
@@ -187,20 +188,20 @@ def _check_delivery(
     return distance
 
 
-def _existing(session: Session, key: str, request_hash: str) -> dict | None:
-    number = session.execute(select(Order.number, Order.request_hash).where(
-        Order.idempotency_key == key)).first()
-    if number is None:
+def _replay(session: Session, used, request_hash: str) -> dict | None:
+    """Return the order a key placed (used holds its number and request hash), or None; refuse a
+    key that placed a different order."""
+    if used is None or used.number is None:
         return None
-    if number.request_hash != request_hash:
+    if used.request_hash != request_hash:
         raise DomainError(_l("This idempotency key was used for a different order."),
                           code="idempotency_conflict", status=409)
-    return order_summary(load_order(session, number.number))
+    return order_summary(load_order(session, used.number))
 
 
 def _group_row(planned: PlannedGroup, buyer: Buyer, delivery: Delivery,
                distance: float | None) -> dict:
-    row = {"location_id": planned.location.id, "status": "pending",
+    row = {"location_id": planned.location_id, "status": "pending",
            "subtotal_fen": planned.subtotal_fen, "dispatch_promise_hours": None,
            "factory_id": None, "address": "", "distance_km": None}
     if planned.kind == "centre":
@@ -257,7 +258,7 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
                         "tier_quantity": line.tier.min_quantity}
             line_rows.append(line_row)
             group.lines.append(SimpleNamespace(**line_row, product=line.product))
-            reservations.append(inventory.StockLine(line.product.id, planned.location.id,
+            reservations.append(inventory.StockLine(line.product.id, planned.location_id,
                                                     quantity))
     session.execute(insert(LINES), line_rows)
     if buyer.on_account and any(planned.factory for planned in groups):
@@ -297,19 +298,26 @@ def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with db.unit_of_work() as session:
-                placed = _existing(session, idempotency_key, request_hash)
+                # The buyer and what the key already placed, in one query.
+                found = session.execute(
+                    select(Buyer, Order.number, Order.request_hash)
+                    .outerjoin(Order, Order.idempotency_key == idempotency_key)
+                    .where(Buyer.id == buyer_id)).first()
+                placed = _replay(session, found, request_hash)
                 if placed:
                     return placed
-                buyer = session.get(Buyer, buyer_id)
-                if buyer is None:
+                if found is None:
                     raise _buyer_required()
+                buyer = found.Buyer
                 lines = _lines_from(session, requested, buyer, base_level)
                 return _write(session, buyer, idempotency_key, request_hash, lines, delivery,
                               settings, cart_token)
         except IntegrityError:
             # Another request with the same key committed first; answer with its order.
             with db.read_session() as session:
-                placed = _existing(session, idempotency_key, request_hash)
+                placed = _replay(session, session.execute(
+                    select(Order.number, Order.request_hash)
+                    .where(Order.idempotency_key == idempotency_key)).first(), request_hash)
             if placed:
                 return placed
             raise

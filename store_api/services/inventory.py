@@ -89,8 +89,10 @@ def _change(session, lines, d_on_hand_sign, d_reserved_sign, guard, reason, acto
     if not lines:
         return
     # The ledger rows go first, in one statement, so the level rows stay locked for as short a
-    # time as possible; a refused change rolls them back with the rest of the transaction.
-    session.execute(insert(StockLedgerEntry), [
+    # time as possible; a refused change rolls them back with the rest of the transaction. What
+    # they name (a new product, an order) is written first.
+    session.flush()
+    session.execute(insert(StockLedgerEntry.__table__), [
         {"product_id": line.product_id, "location_id": line.location_id,
          "delta_on_hand": d_on_hand_sign * line.quantity,
          "delta_reserved": d_reserved_sign * line.quantity,
