@@ -72,12 +72,15 @@ def handles(topic: str, schedule: tuple[int, ...] | None = None
     return register
 
 
+_INSERT_MESSAGES = insert(OutboxMessage.__table__)
+
+
 def enqueue(session: Session, topic: str, *payloads: dict) -> list[str]:
     """Write messages of a topic to the outbox in the caller's transaction, in one statement;
     they leave after the commit. Return their message ids."""
     rows = [{"message_id": f"msg_{uuid.uuid4().hex}", "topic": topic, "payload": payload}
             for payload in payloads]
-    session.execute(insert(OutboxMessage.__table__), rows)
+    session.execute(_INSERT_MESSAGES, rows)
     session.info["outbox_written"] = True
     return [row["message_id"] for row in rows]
 

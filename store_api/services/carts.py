@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -46,17 +46,20 @@ def check_quantity(quantity, product: Product, field_name: str = "quantity") -> 
     return quantity
 
 
+# Built once: every cart change and checkout runs it.
+_ANY_PRODUCTS = select(Product).where(Product.sku.in_(bindparam("skus", expanding=True))).options(
+    joinedload(Product.price_tiers), joinedload(Product.factory))
+_ACTIVE_PRODUCTS = _ANY_PRODUCTS.where(Product.status == "active")
+
+
 def products_by_sku(session: Session, skus, *, archived_too: bool = False) -> dict[str, Product]:
     """Return the active products (or any, with archived_too) of the SKUs found, with their price
     ladders and factories, in one query however many there are."""
-    wanted = {sku for sku in skus if isinstance(sku, str) and 0 < len(sku) <= 40}
+    wanted = list({sku for sku in skus if isinstance(sku, str) and 0 < len(sku) <= 40})
     if not wanted:
         return {}
-    query = select(Product).where(Product.sku.in_(wanted)).options(
-        joinedload(Product.price_tiers), joinedload(Product.factory))
-    if not archived_too:
-        query = query.where(Product.status == "active")
-    return {product.sku: product for product in session.scalars(query).unique()}
+    query = _ANY_PRODUCTS if archived_too else _ACTIVE_PRODUCTS
+    return {product.sku: product for product in session.scalars(query, {"skus": wanted}).unique()}
 
 
 def unknown_sku(field_name: str) -> DomainError:

@@ -15,7 +15,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import and_, bindparam, delete, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -48,7 +48,24 @@ from store_api.services.orders import load_order, order_summary
 from store_api.settings import Settings
 
 MAX_ORDER_LINES = 100
-ORDERS, GROUPS, LINES = Order.__table__, FulfilmentGroup.__table__, OrderLine.__table__
+
+# Checkout's statements are built once: building one cost more than running it.
+_BUYER_AND_KEY = (
+    select(Buyer, Order.number, Order.request_hash)
+    .outerjoin(Order, Order.idempotency_key == bindparam("key"))
+    .where(Buyer.id == bindparam("buyer")))
+_KEY = select(Order.number, Order.request_hash).where(Order.idempotency_key == bindparam("key"))
+_SOURCES = (
+    select(StockLocation.id, StockLocation.factory_id, StockLevel.product_id,
+           StockLevel.on_hand - StockLevel.reserved)
+    .outerjoin(StockLevel, and_(StockLevel.location_id == StockLocation.id,
+                                StockLevel.product_id.in_(bindparam("products", expanding=True))))
+    .where(or_(StockLocation.code == CENTRE_LOCATION,
+               StockLocation.factory_id.in_(bindparam("factories", expanding=True)))))
+_INSERT_ORDER = insert(Order.__table__).returning(Order.__table__.c.id)
+_INSERT_GROUPS = insert(FulfilmentGroup.__table__).returning(
+    FulfilmentGroup.__table__.c.id, sort_by_parameter_order=True)
+_INSERT_LINES = insert(OrderLine.__table__)
 # A race lost between reading stock and reserving it is tried again with fresh numbers.
 ATTEMPTS = 3
 _EARTH_RADIUS_KM = 6371.0
@@ -111,13 +128,9 @@ def _lines_from(session: Session, requested: list[tuple], buyer: Buyer, base_lev
 def plan(session: Session, lines: list[LineView], allocate_first: str) -> list[PlannedGroup]:
     """Split lines over the centre and each product's factory, in the configured order."""
     # The sources and what each holds of the lines' products, in one query.
-    rows = session.execute(
-        select(StockLocation.id, StockLocation.factory_id, StockLevel.product_id,
-               StockLevel.on_hand - StockLevel.reserved)
-        .outerjoin(StockLevel, and_(StockLevel.location_id == StockLocation.id,
-                                    StockLevel.product_id.in_([line.product.id for line in lines])))
-        .where(or_(StockLocation.code == CENTRE_LOCATION,
-                   StockLocation.factory_id.in_({line.product.factory_id for line in lines}))))
+    rows = session.execute(_SOURCES, {
+        "products": [line.product.id for line in lines],
+        "factories": list({line.product.factory_id for line in lines})})
     factory_locations, available = {}, {}
     for location_id, factory_id, product_id, free in rows:
         factory_locations[factory_id] = location_id
@@ -239,11 +252,10 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
             utcnow() + timedelta(minutes=settings["orders.hold_minutes"])),
     }
     # A second request with the same key stops here, before reserving.
-    order_id = session.execute(insert(ORDERS).values(order_row).returning(ORDERS.c.id)).scalar()
+    order_id = session.execute(_INSERT_ORDER, order_row).scalar()
     group_rows = [{**_group_row(planned, buyer, delivery, distance), "order_id": order_id}
                   for planned in groups]
-    group_ids = session.scalars(insert(GROUPS).returning(GROUPS.c.id, sort_by_parameter_order=True),
-                                group_rows).all()
+    group_ids = session.scalars(_INSERT_GROUPS, group_rows).all()
     # The answer is made of what was written, in the shape order_summary reads.
     placed = SimpleNamespace(**order_row, groups=[])
     line_rows, reservations = [], []
@@ -260,7 +272,7 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
             group.lines.append(SimpleNamespace(**line_row, product=line.product))
             reservations.append(inventory.StockLine(line.product.id, planned.location_id,
                                                     quantity))
-    session.execute(insert(LINES), line_rows)
+    session.execute(_INSERT_LINES, line_rows)
     if buyer.on_account and any(planned.factory for planned in groups):
         placed = load_order(session, order_row["number"])
         for group in placed.groups:
@@ -300,9 +312,7 @@ def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
             with db.unit_of_work() as session:
                 # The buyer and what the key already placed, in one query.
                 found = session.execute(
-                    select(Buyer, Order.number, Order.request_hash)
-                    .outerjoin(Order, Order.idempotency_key == idempotency_key)
-                    .where(Buyer.id == buyer_id)).first()
+                    _BUYER_AND_KEY, {"key": idempotency_key, "buyer": buyer_id}).first()
                 placed = _replay(session, found, request_hash)
                 if placed:
                     return placed
@@ -315,9 +325,8 @@ def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
         except IntegrityError:
             # Another request with the same key committed first; answer with its order.
             with db.read_session() as session:
-                placed = _replay(session, session.execute(
-                    select(Order.number, Order.request_hash)
-                    .where(Order.idempotency_key == idempotency_key)).first(), request_hash)
+                used = session.execute(_KEY, {"key": idempotency_key}).first()
+                placed = _replay(session, used, request_hash)
             if placed:
                 return placed
             raise

@@ -6,6 +6,7 @@ Nothing here commits; the caller's unit of work does, once. Several rows are tou
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -60,15 +61,24 @@ def _ledger(session, line: StockLine, d_on_hand, d_reserved, reason, actor, orde
     )
 
 
-def _update(session: Session, line: StockLine, d_on_hand: int, d_reserved: int, guard: str) -> bool:
-    """Apply deltas to one level if the guard holds; return whether a row changed."""
+_INSERT_LEDGER = insert(StockLedgerEntry.__table__)
+
+
+@functools.cache
+def _guarded_update(guard: str):
+    # Built once per guard: reserving runs on every order.
+    return text("UPDATE stock_levels SET on_hand = on_hand + :dh, reserved = reserved + :dr "
+                f"WHERE product_id = :p AND location_id = :l AND ({guard})")
+
+
+def _update(session: Session, line: StockLine, d_on_hand: int, d_reserved: int, guard: str,
+            **values) -> bool:
+    """Apply deltas to one level if the guard (a fixed text; values bound) holds; return whether
+    a row changed."""
     result = session.execute(
-        text(
-            "UPDATE stock_levels SET on_hand = on_hand + :dh, reserved = reserved + :dr "
-            f"WHERE product_id = :p AND location_id = :l AND ({guard})"
-        ),
+        _guarded_update(guard),
         {"dh": d_on_hand, "dr": d_reserved, "p": line.product_id, "l": line.location_id,
-         "q": line.quantity},
+         "q": line.quantity, **values},
     )
     return result.rowcount == 1
 
@@ -92,7 +102,7 @@ def _change(session, lines, d_on_hand_sign, d_reserved_sign, guard, reason, acto
     # time as possible; a refused change rolls them back with the rest of the transaction. What
     # they name (a new product, an order) is written first.
     session.flush()
-    session.execute(insert(StockLedgerEntry.__table__), [
+    session.execute(_INSERT_LEDGER, [
         {"product_id": line.product_id, "location_id": line.location_id,
          "delta_on_hand": d_on_hand_sign * line.quantity,
          "delta_reserved": d_reserved_sign * line.quantity,
@@ -182,8 +192,8 @@ def count(session: Session, product_id: int, location_id: int, counted: int, *,
     variance = counted - level.on_hand
     line = StockLine(product_id, location_id, variance)
     # The guard on the value read makes a count that raced another change fail, not overwrite it.
-    guard = f"on_hand = {int(level.on_hand)} AND reserved <= {int(counted)}"
-    if not _update(session, line, variance, 0, guard):
+    if not _update(session, line, variance, 0, "on_hand = :was AND reserved <= :counted",
+                   was=level.on_hand, counted=counted):
         raise StockConflict(_l("The stock changed while it was being counted; count again."))
     if variance:
         _ledger(session, line, variance, 0, reason, actor, None, note)
