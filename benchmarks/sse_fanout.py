@@ -1,10 +1,11 @@
 """Event-stream fan-out: N clients hold a zone screen's stream open on `xuanpin streams`
 (gunicorn, gevent worker, Redis); one update is published; how long until each client has it,
 and how much memory each open stream costs. Beside it, the floor: a bare gevent WSGI app under
-the same gunicorn settings that fans one Redis subscription out to the same clients. And, for
-the choice of worker class, `xuanpin serve` (gthread) under the same load.
+the same gunicorn settings that fans one Redis subscription out to the same clients; both with
+1, 2 and 4 worker processes. And, for the choice of worker class, `xuanpin serve` (gthread)
+under the same load.
 
-    .venv/bin/python benchmarks/sse_fanout.py [--clients 1000] [--rounds 3]
+    .venv/bin/python benchmarks/sse_fanout.py [--clients 1000] [--rounds 3] [--workers 1 2 4]
 """
 
 from __future__ import annotations
@@ -139,20 +140,23 @@ def measure(name: str, command: list[str], env: dict, port: int, redis_url: str,
 
 
 def report(result: dict) -> None:
+    """Print one row of the results table."""
+    served = f"{result['served']:,} of {result['clients']:,}"
+    if result["refused_503"]:
+        served += f" ({result['refused_503']:,} told to poll with 503)"
     if not result["served"]:
-        print(f"{result['name']}: {result['opened']} of {result['clients']} streams opened, "
-              f"{result['refused_503']} refused with 503, none received the update")
+        print(f"| {result['name']} | {served} | – | – | – | {result['connect_s']:.1f} s |")
         return
-    print(f"{result['name']}: {result['served']} of {result['clients']} clients received the "
-          f"update; median {result['median_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms; "
-          f"{result['kib_per_stream']:.0f} KiB per open stream; "
-          f"all opened in {result['connect_s']:.1f} s")
+    print(f"| {result['name']} | {served} | {result['median_ms']:.1f} ms | "
+          f"{result['p99_ms']:.1f} ms | {result['kib_per_stream']:.0f} KiB | "
+          f"{result['connect_s']:.1f} s |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     args = parser.parse_args()
     redis_server = RedisServer()
     try:
@@ -163,19 +167,24 @@ def main() -> None:
         python = [sys.executable, "-m", "store_api.cli"]
         for step in ("init", "demo"):
             subprocess.run([*python, step], env=env, check=True, capture_output=True)
+        print("| server | clients served | median | p99 | memory per open stream | "
+              "all opened in |")
+        print("|---|---|---|---|---|---|")
+        for workers in args.workers:
+            port = free_port()
+            report(measure(f"`xuanpin streams` (gevent, {workers} × 2,000 connections)",
+                           [*python, "streams", "--port", str(port)],
+                           {**env, "XUANPIN_STREAMS_WORKERS": str(workers)}, port,
+                           redis_server.url, args.clients, args.rounds, "xuanpin:orders"))
+            port = free_port()
+            floor = [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", str(workers),
+                     "--reuse-port", "--worker-connections", "2000", "-b",
+                     f"127.0.0.1:{port}", "benchmarks.sse_floor:app"]
+            report(measure(f"floor: bare gevent WSGI stream ({workers} × 2,000 connections)",
+                           floor, {**env, "PYTHONPATH": str(ROOT)}, port, redis_server.url,
+                           args.clients, args.rounds, "xuanpin:orders"))
         port = free_port()
-        report(measure("xuanpin streams (gevent, 1 worker, Redis)",
-                       [*python, "streams", "--port", str(port)], env, port, redis_server.url,
-                       args.clients, args.rounds, "xuanpin:orders"))
-        port = free_port()
-        floor = [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1",
-                 "--worker-connections", str(max(2000, args.clients)), "-b",
-                 f"127.0.0.1:{port}", "benchmarks.sse_floor:app"]
-        report(measure("floor: bare gevent WSGI stream, same gunicorn settings", floor,
-                       {**env, "PYTHONPATH": str(ROOT)}, port, redis_server.url,
-                       args.clients, args.rounds, "xuanpin:orders"))
-        port = free_port()
-        report(measure("xuanpin serve (gthread, 1 worker, 8 threads, Redis)",
+        report(measure("`xuanpin serve` (gthread, 1 worker × 8 threads)",
                        [*python, "serve", "--port", str(port)],
                        {**env, "XUANPIN_WORKER_RUN_IN_SERVE": "false"}, port, redis_server.url,
                        args.clients, 1, "xuanpin:orders"))
