@@ -1,9 +1,10 @@
-"""Label PDF speed: 1,000 labels on A4 sheets, beside the same layout with the QR left out.
+"""Label PDF speed: 1,000 labels on A4 sheets, beside the same layout with the QR left out, in
+one process and in 2 and 4 processes rendering a batch each at once.
 
-    .venv/bin/python benchmarks/labels_pdf.py [--labels 1000] [--template a4-3x8]
+    .venv/bin/python benchmarks/labels_pdf.py [--labels 1000] [--template a4-3x8] [--workers 1 2 4]
 
-Each run renders distinct slot codes (so no QR matrix is reused) and is timed three times; the
-best time counts. Needs the CJK font of `labels.font_path`.
+Each batch has distinct slot codes (so no QR matrix is reused); each run is timed three times and
+the best time counts. Needs the CJK font of `labels.font_path`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import random
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -26,40 +28,51 @@ from store_api.services.labels import templates  # noqa: E402
 from store_api.settings import load_settings  # noqa: E402
 
 
+def render(seed: int, count: int, template_name: str, with_qr: bool) -> None:
+    """Render one batch of labels with codes of their own, as a label job does."""
+    rng = random.Random(seed)
+    labels = [LabelData(name="316不锈钢保温杯 500毫升",
+                        ladder=[(24, 2800), (120, 2600), (480, 2410)], moq=24, case_pack=24,
+                        zone_name="爆款区", zone_colour="#D7263D",
+                        slot_text="A-1-1 · X", printed_on=date(2026, 11, 22),
+                        url=slot_url("http://192.168.1.10:8000", new_code(rng.getrandbits)))
+              for _ in range(count)]
+    runs.cache_clear()
+    pdf_path.cache_clear()
+    render_pdf(labels, templates()[template_name],
+               font_path=Path(load_settings()["labels.font_path"]), with_qr=with_qr)
+
+
+def best(pool: ProcessPoolExecutor, workers: int, args, with_qr: bool) -> float:
+    """The best of three wall times for `workers` batches rendered at once."""
+    times = []
+    for attempt in range(3):
+        seeds = [1000 * attempt + n + (500 if with_qr else 0) for n in range(workers)]
+        started = time.perf_counter()
+        list(pool.map(render, seeds, [args.labels] * workers, [args.template] * workers,
+                      [with_qr] * workers))
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--labels", type=int, default=1000)
     parser.add_argument("--template", default="a4-3x8")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     args = parser.parse_args()
-    font = Path(load_settings()["labels.font_path"])
-    template = templates()[args.template]
-
-    def batch(seed: int) -> list[LabelData]:
-        rng = random.Random(seed)
-        return [LabelData(name="316不锈钢保温杯 500毫升", ladder=[(24, 2800), (120, 2600),
-                                                            (480, 2410)],
-                          moq=24, case_pack=24, zone_name="爆款区", zone_colour="#D7263D",
-                          slot_text="A-1-1 · X", printed_on=date(2026, 11, 22),
-                          url=slot_url("http://192.168.1.10:8000", new_code(rng.getrandbits)))
-                for _ in range(args.labels)]
-
-    def best(with_qr: bool) -> float:
-        times = []
-        for attempt in range(3):
-            labels = batch(attempt + (100 if with_qr else 0))
-            runs.cache_clear()
-            pdf_path.cache_clear()
-            started = time.perf_counter()
-            render_pdf(labels, template, font_path=font, with_qr=with_qr)
-            times.append(time.perf_counter() - started)
-        return min(times)
-
-    without, with_qr = best(False), best(True)
-    print("| run | labels | seconds | labels/s |")
-    print("|---|---|---|---|")
-    print(f"| without QR (floor) | {args.labels} | {without:.2f} | {args.labels / without:.0f} |")
-    print(f"| with QR | {args.labels} | {with_qr:.2f} | {args.labels / with_qr:.0f} |")
-    print(f"\nwith QR / without: {with_qr / without:.2f}×")
+    print("| run | processes | labels | seconds | labels/s | with QR / without |")
+    print("|---|---|---|---|---|---|")
+    for workers in args.workers:
+        with ProcessPoolExecutor(workers) as pool:
+            list(pool.map(render, range(workers), [10] * workers, [args.template] * workers,
+                          [True] * workers))  # start the processes and load the font
+            without, with_qr = best(pool, workers, args, False), best(pool, workers, args, True)
+        labels = args.labels * workers
+        print(f"| without QR (floor) | {workers} | {labels} | {without:.2f} | "
+              f"{labels / without:.0f} | |")
+        print(f"| with QR | {workers} | {labels} | {with_qr:.2f} | {labels / with_qr:.0f} | "
+              f"{with_qr / without:.2f} × |")
 
 
 if __name__ == "__main__":
