@@ -46,22 +46,18 @@ def _ordered(lines: Iterable[StockLine]) -> list[StockLine]:
     return lines
 
 
-def _ledger(session, line: StockLine, d_on_hand, d_reserved, reason, actor, order_id, note):
-    session.add(
-        StockLedgerEntry(
-            product_id=line.product_id,
-            location_id=line.location_id,
-            delta_on_hand=d_on_hand,
-            delta_reserved=d_reserved,
-            reason=reason,
-            actor=actor,
-            order_id=order_id,
-            note=note,
-        )
-    )
-
-
 _INSERT_LEDGER = insert(StockLedgerEntry.__table__)
+
+
+def _ledger(session, changes: list[tuple[StockLine, int, int]], reason, actor, order_id, note):
+    """Write a ledger row for each (line, change in on hand, change in reserved), in one
+    statement, after what the rows name (a new product, an order) is written."""
+    session.flush()
+    session.execute(_INSERT_LEDGER, [
+        {"product_id": line.product_id, "location_id": line.location_id,
+         "delta_on_hand": d_on_hand, "delta_reserved": d_reserved, "reason": reason,
+         "actor": actor, "order_id": order_id, "note": note}
+        for line, d_on_hand, d_reserved in changes])
 
 
 @functools.cache
@@ -98,16 +94,10 @@ def _change(session, lines, d_on_hand_sign, d_reserved_sign, guard, reason, acto
     lines = _ordered(lines)
     if not lines:
         return
-    # The ledger rows go first, in one statement, so the level rows stay locked for as short a
-    # time as possible; a refused change rolls them back with the rest of the transaction. What
-    # they name (a new product, an order) is written first.
-    session.flush()
-    session.execute(_INSERT_LEDGER, [
-        {"product_id": line.product_id, "location_id": line.location_id,
-         "delta_on_hand": d_on_hand_sign * line.quantity,
-         "delta_reserved": d_reserved_sign * line.quantity,
-         "reason": reason, "actor": actor, "order_id": order_id, "note": note}
-        for line in lines])
+    # The ledger rows go first so the level rows stay locked for as short a time as possible;
+    # a refused change rolls them back with the rest of the transaction.
+    _ledger(session, [(line, d_on_hand_sign * line.quantity, d_reserved_sign * line.quantity)
+                      for line in lines], reason, actor, order_id, note)
     for line in lines:
         if create:
             ensure_level(session, line.product_id, line.location_id)
@@ -168,7 +158,7 @@ def adjust(session: Session, line: StockLine, *, actor: str, note: str) -> None:
             _l("Adjusting by %(quantity)s would leave less on hand than is reserved."),
             quantity=line.quantity,
         )
-    _ledger(session, line, line.quantity, 0, "adjust", actor, None, note)
+    _ledger(session, [(line, line.quantity, 0)], "adjust", actor, None, note)
 
 
 def count(session: Session, product_id: int, location_id: int, counted: int, *,
@@ -196,7 +186,7 @@ def count(session: Session, product_id: int, location_id: int, counted: int, *,
                    was=level.on_hand, counted=counted):
         raise StockConflict(_l("The stock changed while it was being counted; count again."))
     if variance:
-        _ledger(session, line, variance, 0, reason, actor, None, note)
+        _ledger(session, [(line, variance, 0)], reason, actor, None, note)
     return variance
 
 
@@ -213,7 +203,7 @@ def transfer(session: Session, product_id: int, from_location: int, to_location:
         guard = "on_hand - reserved >= :q" if delta < 0 else "1 = 1"
         if not _update(session, line, delta, 0, guard):
             raise InsufficientStock(product_id, location_id, quantity)
-        _ledger(session, line, delta, 0, reason, actor, None, note)
+        _ledger(session, [(line, delta, 0)], reason, actor, None, note)
 
 
 @dataclass(frozen=True)
