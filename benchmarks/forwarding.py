@@ -3,7 +3,9 @@ receiver (verifying every signature) on 127.0.0.1, beside a floor of the same si
 straight from one loop with no database.
 
     .venv/bin/python benchmarks/forwarding.py [--latency-orders 50] [--queued 1000] \
-        [--workers 1 2 4]
+        [--workers 1 2 4] [--postgres]
+
+SQLite (the embedded default) unless --postgres, which starts a throwaway PostgreSQL.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import urllib3  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
 from store_api import webhooks  # noqa: E402
-from tests.services import free_port, wait_for_port  # noqa: E402
+from tests.services import PostgresServer, free_port, wait_for_port  # noqa: E402
 
 
 class Receiver:
@@ -199,7 +201,20 @@ def main() -> None:
     parser.add_argument("--latency-orders", type=int, default=50)
     parser.add_argument("--queued", type=int, default=1000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
+    postgres = PostgresServer() if args.postgres else None
+    try:
+        if postgres:
+            os.environ["XUANPIN_DATABASE_URL"] = postgres.create_database("forwarding")
+        run(args)
+    finally:
+        if postgres:
+            postgres.stop()
+
+
+def run(args) -> None:
+    """Measure latency, then the drain at each worker count, beside the floor."""
     secret = webhooks.new_secret()
     receiver = Receiver(secret)
     app = setup(Path(tempfile.mkdtemp(prefix="xuanpin-fwd-")) / "var", receiver.url, secret)
