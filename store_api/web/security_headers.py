@@ -16,26 +16,29 @@ _POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
            "frame-ancestors {ancestors}")
 
 
-def _is_display() -> bool:
-    return request.blueprint == "display"
-
-
-def _add(response):
-    ancestors = state().settings["displays.frame_ancestors"] if _is_display() else "'none'"
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", _POLICY.format(ancestors=ancestors))
-    if not _is_display():
-        headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+# The same for every answer; the policy alone depends on whether a zone screen is answering.
+_COMMON = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
     # The camera scans codes at the warehouse desk; location fills in a delivery address.
-    headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    return response
+    "Permissions-Policy": "camera=(self), geolocation=(self), microphone=()",
+}
 
 
 def init_app(app: Flask) -> None:
     """Add the headers to every response."""
-    app.after_request(_add)
+    # Built once: the settings do not change while the app runs.
+    page = {"Content-Security-Policy": _POLICY.format(ancestors="'none'"),
+            "X-Frame-Options": "DENY", **_COMMON}
+    display = {"Content-Security-Policy": _POLICY.format(
+        ancestors=state(app).settings["displays.frame_ancestors"]), **_COMMON}
+
+    @app.after_request
+    def _add(response):
+        headers = response.headers
+        for name, value in (display if request.blueprint == "display" else page).items():
+            headers.setdefault(name, value)
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
