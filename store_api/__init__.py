@@ -114,57 +114,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         product_guard.install(factory, settings["catalogue.member_levels"])
         event.listen(factory, "after_commit", wake_after_commit)
     broker = RedisBroker(client) if client is not None else InProcessBroker()
+    # Imported here: the bootstrap imports every part, and each part imports this package.
+    from store_api import bootstrap
+
     app.extensions["xuanpin"] = AppState(settings, database, client, broker,
-                                          ScanRecorder(database), app)
+                                          ScanRecorder(database), app, bootstrap.JOBS)
 
     logs.init_app(app)
     metrics.init_app(app)
     Babel(app, locale_selector=_select_locale)
     app.after_request(_remember_locale)
     app.teardown_appcontext(_close_request_session)
-
-    from store_api import (
-        api,
-        auth,
-        printing,  # noqa: F401 - its worker handler
-    )
-    from store_api.services import events, orders  # noqa: F401 - worker handlers and jobs
-    from store_api.web import (  # noqa: F401 - each adds its views to the console
-        console_audit,
-        console_catalogue,
-        console_displays,
-        console_factories,
-        console_labels,
-        console_reports,
-        console_shelves,
-        console_stock,
-        errors,
-        formatting,
-        limits,
-        security_headers,
-        uploads,
-    )
-    from store_api.web.console import bp as console_bp
-    from store_api.web.health import bp as health_bp
-    from store_api.web.media import bp as media_bp
-    from store_api.web.portal import bp as portal_bp
-
-    uploads.init_app(app)  # before CSRF protection, which reads the body
-    csrf.init_app(app)
-    csrf.exempt(api.bp)  # the API takes only application/json, which no cross-site form can send
-    auth.init_app(app)
-    formatting.init_app(app)
-    errors.init_app(app)
-    api.init_app(app)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(media_bp)
-    app.register_blueprint(console_bp)
-    app.register_blueprint(portal_bp)
-
-    # The one place in store_api that knows the buyer-facing blueprints.
-    import kiosk
-
-    kiosk.init_app(app, csrf)
-    limits.init_app(app)  # after every blueprint: it wraps their views
-    security_headers.init_app(app)
+    bootstrap.register(app, csrf)
     return app

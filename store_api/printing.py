@@ -25,7 +25,7 @@ from store_api.models import OutboxMessage, PrintJob
 from store_api.models.base import utcnow
 from store_api.names import GROUP_NAMES, GROUP_STATUS_NAMES, LEVEL_NAMES, PAYMENT_METHOD_NAMES
 from store_api.state import AppState
-from store_api.worker import enqueue, handles
+from store_api.worker import enqueue
 
 TOPIC = "print.job"
 RECEIPT_WORDS = {"order": _l("Order"), "total": _l("Total"), "payment": _l("Payment"),
@@ -133,7 +133,6 @@ def _bytes_and_target(kind: str, payload: dict, app_state: AppState) -> tuple[by
     return data, settings["printing.receipt_printer"]
 
 
-@handles(TOPIC)
 def print_job(message, app_state: AppState) -> None:
     """Format a job and send it; record the outcome on the job for the console."""
     settings, db = app_state.settings, app_state.db
@@ -168,11 +167,3 @@ def printer_states(session: Session) -> list[dict]:
         latest.setdefault(job.printer, job)
     return [{"printer": name, "status": job.status, "error": job.error, "job": job.id}
             for name, job in sorted(latest.items())]
-
-
-@handles("labels.render")
-def render_labels(message, app_state: AppState) -> None:
-    """Render a console label batch to PDF in the background."""
-    from store_api.services.labels import render_job
-
-    render_job(message, app_state)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import redis
 from flask import Flask, current_app
@@ -11,6 +12,9 @@ from store_api.broker import InProcessBroker, RedisBroker
 from store_api.db import Database
 from store_api.scans import ScanRecorder
 from store_api.settings import Settings
+
+if TYPE_CHECKING:
+    from store_api.worker import Jobs
 
 
 @dataclass
@@ -21,6 +25,7 @@ class AppState:
     broker: InProcessBroker | RedisBroker
     scans: ScanRecorder
     app: Flask
+    jobs: Jobs
 
     @property
     def media_dir(self):

@@ -13,7 +13,8 @@ import random
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import insert, or_, select, update
@@ -26,11 +27,7 @@ from store_api.state import AppState
 log = logging.getLogger(__name__)
 
 Handler = Callable[[OutboxMessage, AppState], None]
-HANDLERS: dict[str, Handler] = {}
-# Seconds before each retry, per topic; a message is dead once its schedule is spent.
-SCHEDULES: dict[str, tuple[int, ...]] = {}
-# Jobs run on every poll (such as expiring unpaid orders); each returns how much it did.
-PERIODIC: list[Callable[[AppState], int]] = []
+Periodic = Callable[[AppState], int]
 # Set after a commit that wrote outbox rows, so a worker in this process starts at once.
 WAKE = threading.Event()
 # Seconds to wait before attempt n+1 after n failures; the last step repeats.
@@ -56,20 +53,43 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
-def handles(topic: str, schedule: tuple[int, ...] | None = None
-            ) -> Callable[[Handler], Handler]:
-    """Register the function that carries out messages of a topic, with its retry schedule.
+@dataclass(frozen=True)
+class Topic:
+    """An outbox topic, the function that carries out its messages, and its retry schedule.
 
-    Without a schedule, failures retry on RETRY_STEPS until worker.max_attempts.
+    `schedule` is the seconds before each retry, after which a message is dead; without one,
+    failures retry on RETRY_STEPS until worker.max_attempts.
     """
 
-    def register(function: Handler) -> Handler:
-        HANDLERS[topic] = function
-        if schedule is not None:
-            SCHEDULES[topic] = schedule
-        return function
+    name: str
+    handler: Handler
+    schedule: tuple[int, ...] | None = None
 
-    return register
+
+@dataclass(frozen=True)
+class Jobs:
+    """What workers do: each topic's handler and schedule, and the jobs run on every poll
+    (such as expiring unpaid orders; each returns how much it did)."""
+
+    handlers: dict[str, Handler]
+    schedules: dict[str, tuple[int, ...]]
+    periodic: tuple[Periodic, ...]
+
+    @classmethod
+    def of(cls, topics: Iterable[Topic], periodic: Iterable[Periodic]) -> Jobs:
+        """Gather topics and periodic jobs into one table."""
+        topics = list(topics)
+        return cls({t.name: t.handler for t in topics},
+                   {t.name: t.schedule for t in topics if t.schedule is not None},
+                   tuple(periodic))
+
+    def check(self, written: Iterable[str]) -> None:
+        """Refuse to start when a topic that code writes has no handler: its messages would
+        wait in the outbox for ever."""
+        missing = sorted(set(written) - self.handlers.keys())
+        if missing:
+            raise RuntimeError(f"no handler for outbox topic {', '.join(missing)}: "
+                               "list one in store_api/bootstrap.py")
 
 
 _INSERT_MESSAGES = insert(OutboxMessage.__table__)
@@ -97,6 +117,7 @@ class Worker:
     def __init__(self, app_state: AppState, name: str | None = None):
         self.state = app_state
         self.db = app_state.db
+        self.jobs = app_state.jobs
         settings = app_state.settings
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease_seconds = settings["worker.lease_seconds"]
@@ -113,7 +134,7 @@ class Worker:
             # Topics with no handler here wait for a worker that has one (a newer release).
             due = select(OutboxMessage.id).where(
                 OutboxMessage.status == "pending", OutboxMessage.available_at <= now, free,
-                OutboxMessage.topic.in_(list(HANDLERS)),
+                OutboxMessage.topic.in_(list(self.jobs.handlers)),
             ).order_by(OutboxMessage.id).limit(self.batch_size)
             ids = list(session.scalars(due))
             leased = []
@@ -135,7 +156,7 @@ class Worker:
     def _finish(self, message: OutboxMessage, error: Exception | None) -> None:
         """Record the outcome, but only while this worker still holds the lease."""
         values: dict = {"lease_owner": None, "leased_until": None}
-        schedule = SCHEDULES.get(message.topic)
+        schedule = self.jobs.schedules.get(message.topic)
         spent = (message.attempts > len(schedule) if schedule is not None
                  else message.attempts >= self.max_attempts)
         if error is None:
@@ -180,7 +201,7 @@ class Worker:
                 self._hand_back(messages[index:])
                 return index
             try:
-                HANDLERS[message.topic](message, self.state)
+                self.jobs.handlers[message.topic](message, self.state)
             except Exception as exc:  # noqa: BLE001 - a failed side effect is retried, not fatal
                 log.warning("outbox message %s (%s) failed: %s", message.message_id,
                             message.topic, exc)
@@ -191,7 +212,7 @@ class Worker:
 
     def run_periodic(self) -> int:
         """Run every periodic job once; return how much they did."""
-        return sum(job(self.state) for job in PERIODIC)
+        return sum(job(self.state) for job in self.jobs.periodic)
 
     def run_forever(self, stop: threading.Event) -> None:
         """Poll until stop is set; a failing poll is logged and tried again."""

@@ -15,8 +15,6 @@ from store_api.errors import DomainError
 from store_api.services.factory_access import factory_for_token
 from store_api.state import state
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
 
 @dataclass(frozen=True)
 class Operation:
@@ -33,8 +31,6 @@ class Operation:
     query: type[BaseModel] | None
     errors: tuple[tuple[int, str], ...]
 
-
-OPERATIONS: list[Operation] = []
 
 _MESSAGES = {
     "missing": _l("This field is required."),
@@ -86,40 +82,60 @@ def parse(model: type[BaseModel]) -> BaseModel:
         raise _validation_error(error) from None
 
 
-def operation(rule: str, method: str, *, summary: str, tag: str, response: type[BaseModel],
-              body: type[BaseModel] | None = None, status: int = 200, auth: str | None = None,
-              headers: tuple[str, ...] = (), query: type[BaseModel] | None = None,
-              errors: tuple[tuple[int, str], ...] = ()):
-    """Declare an API operation: route it, parse its body, and list it in the OpenAPI document.
+class Operations:
+    """The API operations one module declares; the bootstrap adds them to the API's blueprint.
 
-    auth is None (anyone), "staff" (a signed-in staff session) or "factory" (a factory's bearer
-    token; the view finds the factory in `g.factory`). `errors` documents answers beyond the
-    ones every operation may give, as (status, description).
+    Used as a decorator, `@operation(rule, method, ...)`, it declares one operation: its route,
+    the parsing of its body, and its entry in the OpenAPI document.
     """
 
-    def decorator(view):
-        @wraps(view)
-        def handler(**kwargs):
-            if method in ("POST", "PUT", "PATCH"):
-                payload = parse(body) if body else parse(_Empty)
-                if body:
-                    kwargs["payload"] = payload
-            if query:
-                try:
-                    kwargs["query"] = query.model_validate(request.args.to_dict())
-                except ValidationError as error:
-                    raise _validation_error(error) from None
-            result = view(**kwargs)
-            return jsonify(response.model_validate(result).model_dump(mode="json")), status
+    def __init__(self) -> None:
+        self.declared: list[tuple[Operation, object]] = []
 
-        guarded = {"staff": staff_required, "factory": factory_token_required,
-                   None: lambda view: view}[auth](handler)
-        bp.add_url_rule(rule, view.__name__, guarded, methods=[method])
-        OPERATIONS.append(Operation(rule, method, f"api.{view.__name__}", summary, tag, body,
-                                    response, status, auth, headers, query, errors))
-        return view
+    def __call__(self, rule: str, method: str, *, summary: str, tag: str,
+                 response: type[BaseModel], body: type[BaseModel] | None = None,
+                 status: int = 200, auth: str | None = None, headers: tuple[str, ...] = (),
+                 query: type[BaseModel] | None = None,
+                 errors: tuple[tuple[int, str], ...] = ()):
+        """Declare an operation.
 
-    return decorator
+        auth is None (anyone), "staff" (a signed-in staff session) or "factory" (a factory's
+        bearer token; the view finds the factory in `g.factory`). `errors` documents answers
+        beyond the ones every operation may give, as (status, description).
+        """
+
+        def decorator(view):
+            @wraps(view)
+            def handler(**kwargs):
+                if method in ("POST", "PUT", "PATCH"):
+                    payload = parse(body) if body else parse(_Empty)
+                    if body:
+                        kwargs["payload"] = payload
+                if query:
+                    try:
+                        kwargs["query"] = query.model_validate(request.args.to_dict())
+                    except ValidationError as error:
+                        raise _validation_error(error) from None
+                result = view(**kwargs)
+                return jsonify(response.model_validate(result).model_dump(mode="json")), status
+
+            guarded = {"staff": staff_required, "factory": factory_token_required,
+                       None: lambda view: view}[auth](handler)
+            self.declared.append((Operation(rule, method, f"api.{view.__name__}", summary, tag,
+                                            body, response, status, auth, headers, query,
+                                            errors), guarded))
+            return view
+
+        return decorator
+
+
+def blueprint(sets: tuple[Operations, ...]) -> Blueprint:
+    """Return the API's blueprint holding every operation of the given sets."""
+    bp = Blueprint("api", __name__, url_prefix="/api/v1")
+    for operations in sets:
+        for op, view in operations.declared:
+            bp.add_url_rule(op.rule, op.endpoint.removeprefix("api."), view, methods=[op.method])
+    return bp
 
 
 def factory_token_required(view):
@@ -187,15 +203,14 @@ def _http_error(exc: HTTPException):
             headers)
 
 
-def init_app(app: Flask) -> None:
-    """Register the API's operations and error handlers."""
-    from store_api.api import (  # noqa: F401 - they declare operations
-        buyer_api,
-        factory_api,
-        openapi,
-        staff_api,
-    )
+def init_app(app: Flask, sets: tuple[Operations, ...]) -> Blueprint:
+    """Register the operations of the given sets, the OpenAPI document and the error handlers;
+    return the API's blueprint."""
+    from store_api.api import openapi
 
+    bp = blueprint(sets)
+    app.extensions["xuanpin.operations"] = tuple(op for ops in sets for op, _ in ops.declared)
     app.register_blueprint(bp)
     app.register_blueprint(openapi.bp)
     app.register_error_handler(HTTPException, _http_error)
+    return bp

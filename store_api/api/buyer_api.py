@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
-from store_api.api import operation, schemas
+from store_api.api import Operations, schemas
 from store_api.errors import DomainError, NotFound
 from store_api.services import buyers, carts, orders
 from store_api.services.catalogue import SlotView, also_ordered, find_slot, slot_view
@@ -14,6 +14,9 @@ from store_api.state import state
 from store_api.web import buyer_session
 from store_api.web.page_cache import app_cache
 from store_api.web.session import db_session
+
+# This module's operations, added to the API by the bootstrap.
+operation = Operations()
 
 
 def slot_body(view: SlotView) -> dict:

@@ -14,13 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from store_api import webhooks
-from store_api.api import FactoryCaller, operation, schemas
+from store_api.api import FactoryCaller, Operations, schemas
 from store_api.errors import DomainError
 from store_api.models import Factory, InboundWebhook
 from store_api.models.forwards import FORWARD_STATES
 from store_api.services import consignment, forwarding, fulfilment
 from store_api.state import state
 from store_api.web.session import db_session
+
+# This module's operations, added to the API by the bootstrap.
+operation = Operations()
 
 
 def _period(query: schemas.PeriodQuery) -> consignment.Period:

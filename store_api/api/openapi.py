@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from pydantic.json_schema import models_json_schema
 
-from store_api.api import OPERATIONS, schemas
+from store_api.api import Operation, schemas
 from store_api.web.limits import LIMITED
 
 bp = Blueprint("openapi", __name__)
@@ -38,10 +38,10 @@ def _path(rule: str) -> tuple[str, list[dict]]:
 
 
 @cache
-def document() -> dict:
-    """Return the OpenAPI document of every declared operation."""
+def document(operations: tuple[Operation, ...]) -> dict:
+    """Return the OpenAPI document of the given operations."""
     models = {schemas.ErrorOut}
-    for op in OPERATIONS:
+    for op in operations:
         models.add(op.response)
         if op.body:
             models.add(op.body)
@@ -52,7 +52,7 @@ def document() -> dict:
     refs = {model: keys[(model, "validation")]["$ref"] for model in models}
     error = {"content": {"application/json": {"schema": {"$ref": refs[schemas.ErrorOut]}}}}
     paths: dict[str, dict] = {}
-    for op in OPERATIONS:
+    for op in operations:
         path, parameters = _path(op.rule)
         parameters += [{"name": name, "in": "header", "required": True,
                         "schema": _HEADER_SCHEMAS[name]} for name in op.headers]
@@ -112,4 +112,4 @@ def document() -> dict:
 @bp.get("/api/openapi.json")
 def openapi_json():
     """Serve the OpenAPI document."""
-    return jsonify(document())
+    return jsonify(document(current_app.extensions["xuanpin.operations"]))

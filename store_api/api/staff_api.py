@@ -5,12 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from store_api.api import operation, schemas
+from store_api.api import Operations, schemas
 from store_api.api.buyer_api import order_body
 from store_api.auth import authenticate
 from store_api.errors import DomainError
 from store_api.services import buyers, forwarding, fulfilment, orders
 from store_api.state import state
+
+# This module's operations, added to the API by the bootstrap.
+operation = Operations()
 
 
 @operation("/session", "POST", summary="Sign in as staff (sets the session cookie)",

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from store_api.models import Order, Product
 from store_api.state import AppState
-from store_api.worker import enqueue, handles
+from store_api.worker import enqueue
 
 TOPIC = "broker.publish"
 
@@ -31,7 +31,6 @@ def order_changed(session: Session, order: Order, products: list[Product] | None
     enqueue(session, TOPIC, *messages)
 
 
-@handles(TOPIC)
 def publish(message, app_state: AppState) -> None:
     """Carry an event from the outbox to the broker."""
     app_state.broker.publish(message.payload["channel"], message.payload["message"])

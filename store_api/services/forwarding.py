@@ -28,7 +28,7 @@ from store_api.models.forwards import BEFORE_SHIPPING, HELD, UNSENT
 from store_api.names import FORWARD_STATE_NAMES
 from store_api.services import events
 from store_api.state import AppState
-from store_api.worker import WEBHOOK_STEPS, GiveUp, RetryLater, enqueue, handles
+from store_api.worker import GiveUp, RetryLater, enqueue
 
 TOPIC = "forward.deliver"
 NOTICE = "forward.notify"
@@ -174,7 +174,6 @@ def _post(db: Database, forward_id: int, factory_id: int, url: str, message_id: 
     raise GiveUp(f"HTTP {status}")
 
 
-@handles(TOPIC, schedule=WEBHOOK_STEPS)
 def deliver(message, app_state: AppState) -> None:
     """Worker: POST a forward to its factory, signed; classify the answer for retries."""
     db = app_state.db
@@ -198,7 +197,6 @@ def deliver(message, app_state: AppState) -> None:
     _set_state(db, forward_id, UNSENT, "submitted")
 
 
-@handles(NOTICE, schedule=WEBHOOK_STEPS)
 def notify(message, app_state: AppState) -> None:
     """Worker: tell a factory the centre asks it to cancel a forward it holds, signed, under
     the notice's own id."""

@@ -26,7 +26,6 @@ from store_api.models.orders import PAYMENT_METHODS
 from store_api.names import ORDER_STATUS_NAMES
 from store_api.services import events, forwarding, inventory
 from store_api.state import AppState
-from store_api.worker import PERIODIC
 
 CENTRE_KINDS = ("pickup", "local_delivery")
 # Group states whose goods have left: the order can no longer be cancelled.
@@ -222,8 +221,6 @@ def expire_overdue(app_state: AppState) -> int:
             expired += 1
     return expired
 
-
-PERIODIC.append(expire_overdue)
 
 
 def order_summary(order: Order, phone: str | None = None) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -15,13 +15,14 @@ from store_api.models.base import utcnow
 from store_api.services import forwarding, fulfilment, orders
 from store_api.state import state
 from store_api.web.form_actions import act
+from store_api.web.routes import Routes
 from store_api.web.same_origin import local_target
 from store_api.web.session import db_session
 
-bp = Blueprint("console", __name__, url_prefix="/console")
+routes = Routes()
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@routes.route("/login", methods=["GET", "POST"])
 def login():
     """Sign staff in."""
     error = None
@@ -36,21 +37,21 @@ def login():
     return render_template("console/login.html", error=error), 401 if error else 200
 
 
-@bp.post("/logout")
+@routes.post("/logout")
 def logout():
     """Sign out."""
     logout_user()
     return redirect(url_for("console.login"), 303)
 
 
-@bp.get("/")
+@routes.get("/")
 @staff_required
 def home():
     """The console starts at the counter."""
     return redirect(url_for("console.counter"))
 
 
-@bp.get("/counter")
+@routes.get("/counter")
 @staff_required
 def counter():
     """Find an order by its code (scanned or typed) and show what can be done with it."""
@@ -67,7 +68,7 @@ def _act(number: str, action) -> object:
     return act(action, "console.counter", number=number)
 
 
-@bp.post("/counter/<number>/pay")
+@routes.post("/counter/<number>/pay")
 @staff_required
 def pay(number: str):
     """Take payment for an order."""
@@ -76,21 +77,21 @@ def pay(number: str):
         reference=request.form.get("reference", ""), user_id=current_user.id))
 
 
-@bp.post("/counter/<number>/groups/<int:group>/picked")
+@routes.post("/counter/<number>/groups/<int:group>/picked")
 @staff_required
 def picked(number: str, group: int):
     """Mark a pick-up group's goods taken off the shelf."""
     return _act(number, lambda: orders.mark_picked(state().db, number, group))
 
 
-@bp.post("/counter/<number>/groups/<int:group>/collect")
+@routes.post("/counter/<number>/groups/<int:group>/collect")
 @staff_required
 def collect(number: str, group: int):
     """Hand a pick-up group's goods to the buyer."""
     return _act(number, lambda: orders.collect(state().db, number, group))
 
 
-@bp.post("/counter/<number>/cancel")
+@routes.post("/counter/<number>/cancel")
 @staff_required
 def cancel(number: str):
     """Cancel an order and release its stock."""
@@ -98,7 +99,7 @@ def cancel(number: str):
                                               actor=f"staff:{current_user.username}"))
 
 
-@bp.get("/prints")
+@routes.get("/prints")
 @staff_required
 def prints():
     """List recent print jobs and each printer's state."""
@@ -107,14 +108,14 @@ def prints():
                            printers=printing.printer_states(db_session()))
 
 
-@bp.post("/prints/<int:job>/reprint")
+@routes.post("/prints/<int:job>/reprint")
 @staff_required
 def reprint(job: int):
     """Print a job again; no order or payment is repeated."""
     return act(lambda: printing.reprint(state().db, job), "console.prints")
 
 
-@bp.get("/forwards")
+@routes.get("/forwards")
 @staff_required
 def forwards():
     """Forwards that need a person: rejected by their factory, whose delivery gave up, or
@@ -126,7 +127,7 @@ def forwards():
                            dispatch_by=fulfilment.dispatch_by)
 
 
-@bp.post("/forwards/<int:forward>/reroute")
+@routes.post("/forwards/<int:forward>/reroute")
 @staff_required
 def reroute_forward(forward: int):
     """Serve a forward from the centre's stock instead."""
@@ -134,7 +135,7 @@ def reroute_forward(forward: int):
         state().db, forward, actor=f"staff:{current_user.username}"), "console.forwards")
 
 
-@bp.post("/forwards/<int:forward>/cancel")
+@routes.post("/forwards/<int:forward>/cancel")
 @staff_required
 def cancel_forward(forward: int):
     """Cancel a forward's group and release its stock."""
@@ -142,7 +143,7 @@ def cancel_forward(forward: int):
         state().db, forward, actor=f"staff:{current_user.username}"), "console.forwards")
 
 
-@bp.post("/forwards/<int:forward>/replay")
+@routes.post("/forwards/<int:forward>/replay")
 @staff_required
 def replay_forward(forward: int):
     """Send a forward whose delivery gave up again, under its own id."""

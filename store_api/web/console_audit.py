@@ -9,8 +9,10 @@ from flask_babel import get_timezone
 
 from store_api.auth import manager_required
 from store_api.services import audit
-from store_api.web.console import bp
+from store_api.web.routes import Routes
 from store_api.web.session import db_session
+
+routes = Routes()
 
 
 def _day(text: str, *, end: bool = False) -> datetime | None:
@@ -23,7 +25,7 @@ def _day(text: str, *, end: bool = False) -> datetime | None:
     return start + timedelta(days=1) if end else start
 
 
-@bp.get("/audit")
+@routes.get("/audit")
 @manager_required
 def audit_log():
     """Who changed what and when, with the fields before and after; filtered by person,

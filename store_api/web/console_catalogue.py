@@ -18,10 +18,12 @@ from store_api.errors import CatalogueError, DomainError, RowProblem
 from store_api.models import Factory, Product, ShelfSlot
 from store_api.services import catalogue_import, pictures
 from store_api.state import state
-from store_api.web.console import bp
 from store_api.web.form_actions import act, problems_by_field
+from store_api.web.routes import Routes
 from store_api.web.session import db_session
 from store_api.web.uploads import allows_upload
+
+routes = Routes()
 
 COLUMN_NAMES = {
     "sku": _l("SKU"), "factory": _l("Factory code"), "name_zh": _l("Name (Chinese)"),
@@ -47,7 +49,7 @@ def _levels() -> tuple[list[str], list[str]]:
     return settings["catalogue.member_levels"], settings["catalogue.business_types"]
 
 
-@bp.get("/products")
+@routes.get("/products")
 @staff_required
 def products():
     """List products by SKU, narrowed by a search and a status."""
@@ -94,14 +96,14 @@ def _load(sku: str) -> Product:
     return product
 
 
-@bp.get("/products/new")
+@routes.get("/products/new")
 @manager_required
 def new_product():
     """An empty product form."""
     return _form_page(None, {"status": "active"})
 
 
-@bp.get("/products/<sku>")
+@routes.get("/products/<sku>")
 @manager_required
 def edit_product(sku: str):
     """One product's form, filled in, with its pictures."""
@@ -112,8 +114,8 @@ def edit_product(sku: str):
     return _form_page(product, cells)
 
 
-@bp.post("/products/new", endpoint="create_product")
-@bp.post("/products/<sku>")
+@routes.post("/products/new", endpoint="create_product")
+@routes.post("/products/<sku>")
 @manager_required
 def save_product(sku: str | None = None):
     """Save the form through the same rules as an import row, so both keep one set."""
@@ -137,7 +139,7 @@ def save_product(sku: str | None = None):
     return redirect(url_for("console.edit_product", sku=cells["sku"]), 303)
 
 
-@bp.post("/products/<sku>/pictures")
+@routes.post("/products/<sku>/pictures")
 @allows_upload("console.picture_max_bytes")
 @manager_required
 def add_picture(sku: str):
@@ -150,7 +152,7 @@ def add_picture(sku: str):
         "console.edit_product", missing_is_404=True, sku=sku)
 
 
-@bp.post("/products/<sku>/pictures/<int:image>/remove")
+@routes.post("/products/<sku>/pictures/<int:image>/remove")
 @manager_required
 def remove_picture(sku: str, image: int):
     """Take a picture off a product."""
@@ -167,7 +169,7 @@ def _sheet_response(data: bytes, name: str, kind: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'})
 
 
-@bp.get("/products/export.<any(csv, xlsx):kind>")
+@routes.get("/products/export.<any(csv, xlsx):kind>")
 @manager_required
 def export_products(kind: str):
     """Every product in the import's format."""
@@ -176,7 +178,7 @@ def export_products(kind: str):
                            kind)
 
 
-@bp.get("/products/template.<any(csv, xlsx):kind>")
+@routes.get("/products/template.<any(csv, xlsx):kind>")
 @staff_required
 def product_template(kind: str):
     """The import's columns with one example row."""
@@ -188,14 +190,14 @@ def _upload_dir():
     return state().settings.var_dir / "imports"
 
 
-@bp.get("/products/import")
+@routes.get("/products/import")
 @manager_required
 def import_page():
     """Choose a sheet to check."""
     return render_template("console/import.html", plan=None)
 
 
-@bp.post("/products/import")
+@routes.post("/products/import")
 @allows_upload("console.import_max_bytes")
 @manager_required
 def check_import():
@@ -231,7 +233,7 @@ def _show_plan(stored: str, name: str, sheet):
         422 if plan.problems else 200)
 
 
-@bp.post("/products/import/apply")
+@routes.post("/products/import/apply")
 @manager_required
 def apply_import():
     """Apply a checked sheet, all or nothing, and offer labels for what changed."""

@@ -10,12 +10,14 @@ from store_api.auth import staff_required
 from store_api.models import Zone
 from store_api.services import displays, screens
 from store_api.state import state
-from store_api.web.console import bp
 from store_api.web.form_actions import act
+from store_api.web.routes import Routes
 from store_api.web.session import db_session
 
+routes = Routes()
 
-@bp.get("/displays")
+
+@routes.get("/displays")
 @staff_required
 def displays_page():
     """Each zone with its pinned products, and a link to its screen."""
@@ -30,21 +32,21 @@ def _act(action) -> object:
     return act(action, "console.displays_page")
 
 
-@bp.post("/displays/<zone>/pins")
+@routes.post("/displays/<zone>/pins")
 @staff_required
 def add_pin(zone: str):
     """Pin a product (by SKU) first on a zone's screen."""
     return _act(lambda: displays.pin(state().db, zone, request.form.get("sku", "")))
 
 
-@bp.post("/displays/<zone>/pins/<sku>/remove")
+@routes.post("/displays/<zone>/pins/<sku>/remove")
 @staff_required
 def remove_pin(zone: str, sku: str):
     """Take a pin off."""
     return _act(lambda: displays.unpin(state().db, zone, sku))
 
 
-@bp.post("/displays/<zone>/pins/<sku>/<any(up, down):direction>")
+@routes.post("/displays/<zone>/pins/<sku>/<any(up, down):direction>")
 @staff_required
 def move_pin(zone: str, sku: str, direction: str):
     """Move a pin one place earlier or later."""
@@ -52,7 +54,7 @@ def move_pin(zone: str, sku: str, direction: str):
                                                  -1 if direction == "up" else 1))
 
 
-@bp.post("/screens/approve")
+@routes.post("/screens/approve")
 @staff_required
 def approve_screen():
     """Approve a screen by the code it shows, or move one, to a zone."""
@@ -61,7 +63,7 @@ def approve_screen():
                                                request.form.get("name", "")))
 
 
-@bp.post("/screens/<int:screen>/remove")
+@routes.post("/screens/<int:screen>/remove")
 @staff_required
 def remove_screen(screen: int):
     """Forget a screen."""

@@ -14,12 +14,14 @@ from store_api.models import Factory, User
 from store_api.services import factories, factory_access, users
 from store_api.services.catalogue_rules import format_money
 from store_api.state import state
-from store_api.web.console import bp
 from store_api.web.form_actions import act, form_number, problems_by_field
+from store_api.web.routes import Routes
 from store_api.web.session import db_session
 
+routes = Routes()
 
-@bp.get("/factories")
+
+@routes.get("/factories")
 @admin_required
 def factories_page():
     """Every factory, and the form for a new one."""
@@ -32,7 +34,7 @@ def _cells() -> dict:
     return {name: request.form.get(name, "")[:200] for name in factories.FIELDS}
 
 
-@bp.post("/factories")
+@routes.post("/factories")
 @admin_required
 def create_factory():
     """Add a factory."""
@@ -60,14 +62,14 @@ def _factory_page(code: str, *, cells=None, problems=None, shown=None, status=20
                            hours=request.form.get("keep_old_hours", "24")), status
 
 
-@bp.get("/factories/<code>")
+@routes.get("/factories/<code>")
 @admin_required
 def factory_page(code: str):
     """One factory: its details, API token, webhook and portal users."""
     return _factory_page(code)
 
 
-@bp.post("/factories/<code>")
+@routes.post("/factories/<code>")
 @admin_required
 def save_factory(code: str):
     """Change a factory's details."""
@@ -93,7 +95,7 @@ def _show_once(code: str, action, label) -> object:
     return response[0], response[1], {"Cache-Control": "no-store"}
 
 
-@bp.post("/factories/<code>/token")
+@routes.post("/factories/<code>/token")
 @admin_required
 def issue_token(code: str):
     """Give the factory a new API token (the old one stops working) and show it once."""
@@ -101,7 +103,7 @@ def issue_token(code: str):
         state().db, code, actor=current_user.audit_actor), _l("API token"))
 
 
-@bp.post("/factories/<code>/token/revoke")
+@routes.post("/factories/<code>/token/revoke")
 @admin_required
 def revoke_token(code: str):
     """Stop the factory's API token working."""
@@ -110,7 +112,7 @@ def revoke_token(code: str):
                "console.factory_page", code=code)
 
 
-@bp.post("/factories/<code>/webhook")
+@routes.post("/factories/<code>/webhook")
 @admin_required
 def set_webhook(code: str):
     """Set the webhook address with a new signing secret, shown once."""
@@ -121,7 +123,7 @@ def set_webhook(code: str):
         _l("Webhook signing secret"))
 
 
-@bp.post("/factories/<code>/webhook/clear")
+@routes.post("/factories/<code>/webhook/clear")
 @admin_required
 def clear_webhook(code: str):
     """Stop webhooks; forwards wait in the factory's portal."""
@@ -130,7 +132,7 @@ def clear_webhook(code: str):
                "console.factory_page", code=code)
 
 
-@bp.post("/factories/<code>/users")
+@routes.post("/factories/<code>/users")
 @admin_required
 def add_portal_user(code: str):
     """Give the factory a portal sign-in."""
@@ -142,7 +144,7 @@ def add_portal_user(code: str):
         "console.factory_page", code=code)
 
 
-@bp.get("/users")
+@routes.get("/users")
 @admin_required
 def users_page():
     """Staff accounts and their roles."""
@@ -151,7 +153,7 @@ def users_page():
     return render_template("console/users.html", users=list(listed))
 
 
-@bp.post("/users")
+@routes.post("/users")
 @admin_required
 def add_user():
     """Add a staff, manager or admin account."""
@@ -164,7 +166,7 @@ def add_user():
         actor=current_user.audit_actor), "console.users_page")
 
 
-@bp.post("/users/<int:user>/active")
+@routes.post("/users/<int:user>/active")
 @admin_required
 def set_user_active(user: int):
     """Stop an account signing in, or let it again."""
@@ -176,7 +178,7 @@ def set_user_active(user: int):
     return act(action, "console.users_page")
 
 
-@bp.post("/users/<int:user>/password")
+@routes.post("/users/<int:user>/password")
 @admin_required
 def reset_password(user: int):
     """Give an account a new password."""

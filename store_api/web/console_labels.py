@@ -25,9 +25,11 @@ from store_api.errors import DomainError
 from store_api.models import PrintJob, Zone
 from store_api.services import labels
 from store_api.state import state
-from store_api.web.console import bp
 from store_api.web.form_actions import form_number
+from store_api.web.routes import Routes
 from store_api.web.session import db_session
+
+routes = Routes()
 
 
 def _settings():
@@ -35,7 +37,7 @@ def _settings():
     return settings, settings["catalogue.member_levels"][0]
 
 
-@bp.get("/labels")
+@routes.get("/labels")
 @staff_required
 def labels_page(error: DomainError | None = None, status: int = 200):
     """Choose slots and a template; list the labels a change has made stale."""
@@ -47,7 +49,7 @@ def labels_page(error: DomainError | None = None, status: int = 200):
                            form=request.form), status
 
 
-@bp.post("/labels")
+@routes.post("/labels")
 @staff_required
 def print_labels():
     """Render the chosen labels to a PDF download and record what each shows."""
@@ -82,14 +84,14 @@ def _label_job(job_id: int) -> PrintJob:
     return job
 
 
-@bp.get("/labels/jobs/<int:job>")
+@routes.get("/labels/jobs/<int:job>")
 @staff_required
 def label_job(job: int):
     """Show a label batch's progress, and its PDF when it is ready."""
     return render_template("console/label_job.html", job=_label_job(job))
 
 
-@bp.get("/labels/jobs/<int:job>.json")
+@routes.get("/labels/jobs/<int:job>.json")
 @staff_required
 def label_job_progress(job: int):
     """Report a label batch's progress for the page's bar."""
@@ -98,7 +100,7 @@ def label_job_progress(job: int):
                    total=found.payload["total"])
 
 
-@bp.get("/labels/jobs/<int:job>.pdf")
+@routes.get("/labels/jobs/<int:job>.pdf")
 @staff_required
 def label_job_pdf(job: int):
     """Download a rendered label batch."""
@@ -110,7 +112,7 @@ def label_job_pdf(job: int):
                      download_name=f"labels-{found.payload['template']}-{found.id}.pdf")
 
 
-@bp.get("/labels/preview.png")
+@routes.get("/labels/preview.png")
 @staff_required
 def preview():
     """Show one slot's label on the chosen template as a picture."""

@@ -18,9 +18,11 @@ from store_api.services.catalogue_rules import format_money
 from store_api.services.consignment import Period, period
 from store_api.state import state
 from store_api.web.charts import bar_chart
-from store_api.web.console import bp
 from store_api.web.formatting import localised
+from store_api.web.routes import Routes
 from store_api.web.session import db_session
+
+routes = Routes()
 
 
 @dataclass
@@ -132,14 +134,14 @@ REPORTS = {
 }
 
 
-@bp.get("/reports", endpoint="reports")
+@routes.get("/reports", endpoint="reports")
 @manager_required
 def reports_index():
     """The list of reports."""
     return render_template("console/reports.html", reports=REPORTS, name=None)
 
 
-@bp.get("/reports/<name>")
+@routes.get("/reports/<name>")
 @manager_required
 def report(name: str):
     """One report as tables with charts."""
@@ -151,7 +153,7 @@ def report(name: str):
                            sections=build(period), period=period)
 
 
-@bp.get("/reports/<name>.csv")
+@routes.get("/reports/<name>.csv")
 @manager_required
 def report_csv(name: str):
     """One report's tables as CSV, each row led by its table's title."""

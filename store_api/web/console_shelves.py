@@ -11,12 +11,14 @@ from store_api.auth import manager_required, staff_required
 from store_api.models import Zone
 from store_api.services import shelves
 from store_api.state import state
-from store_api.web.console import bp
 from store_api.web.form_actions import act, form_number
+from store_api.web.routes import Routes
 from store_api.web.session import db_session
 
+routes = Routes()
 
-@bp.get("/shelves")
+
+@routes.get("/shelves")
 @staff_required
 def shelves_page():
     """A zone's slots in walking order, with what each holds."""
@@ -31,7 +33,7 @@ def _back():
     return {"zone": request.form.get("zone", "")[:32]}
 
 
-@bp.post("/shelves")
+@routes.post("/shelves")
 @manager_required
 def add_slot():
     """Add an empty slot to a zone."""
@@ -43,7 +45,7 @@ def add_slot():
                "console.shelves_page", **_back())
 
 
-@bp.post("/shelves/<code>/product")
+@routes.post("/shelves/<code>/product")
 @manager_required
 def assign_slot(code: str):
     """Put a product on a slot (moving it from its old one), or empty the slot."""
@@ -52,7 +54,7 @@ def assign_slot(code: str):
                "console.shelves_page", **_back())
 
 
-@bp.post("/shelves/<code>/retire")
+@routes.post("/shelves/<code>/retire")
 @manager_required
 def retire_slot(code: str):
     """Take an empty slot out of use."""

@@ -16,12 +16,14 @@ from store_api.models import StockLedgerEntry, Zone
 from store_api.models.base import utcnow
 from store_api.services import stock_desk
 from store_api.state import state
-from store_api.web.console import bp
 from store_api.web.form_actions import act, form_number
+from store_api.web.routes import Routes
 from store_api.web.session import db_session
 
+routes = Routes()
 
-@bp.get("/receiving")
+
+@routes.get("/receiving")
 @staff_required
 def receiving():
     """Scan or type a code, enter how many arrived; the latest arrivals below."""
@@ -32,7 +34,7 @@ def receiving():
     return render_template("console/receiving.html", recent=list(recent))
 
 
-@bp.post("/receiving")
+@routes.post("/receiving")
 @staff_required
 def receive():
     """Book goods from a factory into the centre."""
@@ -46,7 +48,7 @@ def receive():
                    **booked))
 
 
-@bp.get("/counts")
+@routes.get("/counts")
 @staff_required
 def counts(variances=None, status: int = 200):
     """A zone's count sheet (blind: what the books say shows only after counting), the
@@ -60,7 +62,7 @@ def counts(variances=None, status: int = 200):
         recent=stock_desk.recent_variances(session, utcnow() - timedelta(days=30))), status
 
 
-@bp.post("/counts")
+@routes.post("/counts")
 @staff_required
 def record_counts():
     """Record the counted quantities of a sheet; empty fields were not counted."""
@@ -75,7 +77,7 @@ def record_counts():
     return counts(variances=variances)
 
 
-@bp.post("/adjustments")
+@routes.post("/adjustments")
 @manager_required
 def adjust():
     """Correct the centre's stock of one product, with a reason."""

@@ -5,7 +5,6 @@ import subprocess
 
 from sqlalchemy import func, select
 
-from store_api.api import OPERATIONS
 from store_api.models import Forward, StockLedgerEntry
 from store_api.services import fulfilment
 from store_api.state import state
@@ -57,7 +56,7 @@ def test_factory_a_token_finds_nothing_of_factory_b(app, consignment):
     before = _b_state(app, b)
     client = app.test_client()
     walked = set()
-    for op in OPERATIONS:
+    for op in app.extensions["xuanpin.operations"]:
         if op.auth != "factory":
             continue
         url = "/api/v1" + _fill(op.rule, b)

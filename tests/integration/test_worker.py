@@ -7,14 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from store_api.bootstrap import JOBS
 from store_api.models import OutboxMessage, Zone
 from store_api.models.base import utcnow
 from store_api.state import state
-from store_api.worker import HANDLERS, WAKE, Worker, enqueue
+from store_api.worker import WAKE, Worker, enqueue
 
 
 @pytest.fixture
-def delivered():
+def delivered(monkeypatch):
     """Register a handler for topic "test.note" that records what it was handed."""
     seen: list[tuple[str, dict]] = []
     lock = threading.Lock()
@@ -25,9 +26,8 @@ def delivered():
         with lock:
             seen.append((message.message_id, message.payload))
 
-    HANDLERS["test.note"] = handle
-    yield seen
-    del HANDLERS["test.note"]
+    monkeypatch.setitem(JOBS.handlers, "test.note", handle)
+    return seen
 
 
 def messages(db):
@@ -121,7 +121,7 @@ def test_a_commit_that_writes_the_outbox_wakes_the_worker(sqlite_app):
     assert WAKE.is_set()
 
 
-def test_messages_whose_lease_ran_low_are_handed_back_untried(make_app):
+def test_messages_whose_lease_ran_low_are_handed_back_untried(make_app, monkeypatch):
     app = make_app(**{"worker.lease_seconds": 3})
     db = state(app).db
     handled = []
@@ -130,21 +130,18 @@ def test_messages_whose_lease_ran_low_are_handed_back_untried(make_app):
         handled.append(message.payload["n"])
         time.sleep(2.2)  # past two thirds of the 3 s lease
 
-    HANDLERS["test.slow"] = slow
-    try:
-        with db.unit_of_work() as session:
-            for n in range(3):
-                enqueue(session, "test.slow", {"n": n})
-        assert Worker(state(app)).run_once() == 1
-        rest = [m for m in messages(db).values() if m.payload["n"] != 0]
-        assert {(m.status, m.attempts, m.lease_owner) for m in rest} == {("pending", 0, None)}
-    finally:
-        del HANDLERS["test.slow"]
+    monkeypatch.setitem(JOBS.handlers, "test.slow", slow)
+    with db.unit_of_work() as session:
+        for n in range(3):
+            enqueue(session, "test.slow", {"n": n})
+    assert Worker(state(app)).run_once() == 1
+    rest = [m for m in messages(db).values() if m.payload["n"] != 0]
+    assert {(m.status, m.attempts, m.lease_owner) for m in rest} == {("pending", 0, None)}
     assert handled == [0]
 
 
-def test_a_topic_schedule_a_retry_after_and_giving_up(make_app, worker_clock):
-    from store_api.worker import SCHEDULES, GiveUp, RetryLater
+def test_a_topic_schedule_a_retry_after_and_giving_up(make_app, worker_clock, monkeypatch):
+    from store_api.worker import GiveUp, RetryLater
 
     app = make_app()
     db = state(app).db
@@ -154,26 +151,23 @@ def test_a_topic_schedule_a_retry_after_and_giving_up(make_app, worker_clock):
     def handle(message, _state):
         raise outcomes[message.payload["kind"]]
 
-    HANDLERS["test.hook"] = handle
-    SCHEDULES["test.hook"] = (5, 300)
-    try:
-        with db.unit_of_work() as session:
-            for kind in outcomes:
-                enqueue(session, "test.hook", {"kind": kind})
-        worker_clock.now = utcnow()  # messages made now are due
+    monkeypatch.setitem(JOBS.handlers, "test.hook", handle)
+    monkeypatch.setitem(JOBS.schedules, "test.hook", (5, 300))
+    with db.unit_of_work() as session:
+        for kind in outcomes:
+            enqueue(session, "test.hook", {"kind": kind})
+    worker_clock.now = utcnow()  # messages made now are due
+    Worker(state(app)).run_once()
+    found = by_kind(db)
+    wait = {k: (m.available_at - worker_clock.now).total_seconds() for k, m in found.items()}
+    assert found["never"].status == "dead" and "410 gone" in found["never"].last_error
+    assert wait["later"] == 120  # Retry-After wins over the schedule
+    assert wait["flaky"] == 5  # the schedule's first step (jitter held at nought)
+    for step in (5, 300):  # two more failures spend the (5, 300) schedule
+        worker_clock.now += timedelta(seconds=max(step, 120))
         Worker(state(app)).run_once()
-        found = by_kind(db)
-        wait = {k: (m.available_at - worker_clock.now).total_seconds() for k, m in found.items()}
-        assert found["never"].status == "dead" and "410 gone" in found["never"].last_error
-        assert wait["later"] == 120  # Retry-After wins over the schedule
-        assert wait["flaky"] == 5  # the schedule's first step (jitter held at nought)
-        for step in (5, 300):  # two more failures spend the (5, 300) schedule
-            worker_clock.now += timedelta(seconds=max(step, 120))
-            Worker(state(app)).run_once()
-        assert {kind: m.status for kind, m in by_kind(db).items()} == {
-            "later": "dead", "never": "dead", "flaky": "dead"}
-    finally:
-        del HANDLERS["test.hook"], SCHEDULES["test.hook"]
+    assert {kind: m.status for kind, m in by_kind(db).items()} == {
+        "later": "dead", "never": "dead", "flaky": "dead"}
 
 
 def by_kind(db):
