@@ -27,6 +27,7 @@ test: $(VENV)/.installed-test lint
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 ## Look up every installed package in PyPI's advisory database (needs pypi.org).
 audit: $(VENV)/.installed-test

@@ -28,11 +28,14 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, select  # noqa: E402
 
 from shelf_labels.codes import new_code  # noqa: E402
-from store_api import create_app, migrate  # noqa: E402
-from store_api.models import Factory, PriceTier, Product, ShelfSlot, User, Zone  # noqa: E402
-from store_api.services import audit, catalogue_import  # noqa: E402
-from store_api.services.demo import load_demo  # noqa: E402
-from store_api.state import state  # noqa: E402
+from store_api import create_app  # noqa: E402
+from store_api.catalogue import sheets as catalogue_import  # noqa: E402
+from store_api.catalogue.models import PriceTier, Product, ShelfSlot, Zone  # noqa: E402
+from store_api.core import audit, migrate  # noqa: E402
+from store_api.core.state import state  # noqa: E402
+from store_api.demo.centre import load_demo  # noqa: E402
+from store_api.factories.models import Factory  # noqa: E402
+from store_api.staff.models import User  # noqa: E402
 
 
 def sheet(n: int, factories: list[str], zones: list[str], levels: list[str],

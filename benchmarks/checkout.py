@@ -56,8 +56,8 @@ def serve_floor(port: int) -> None:
     from flask import Flask, request
     from sqlalchemy import create_engine, text
 
+    from store_api.core.settings import load_settings
     from store_api.serving import StoreServer
-    from store_api.settings import load_settings
 
     settings = load_settings()
 
@@ -115,10 +115,10 @@ def prepare(env: dict) -> tuple[str, dict, str]:
     from sqlalchemy import select, text
 
     from store_api import create_app
-    from store_api.models import Product
-    from store_api.services import inventory
-    from store_api.services.catalogue_load import centre_location
-    from store_api.state import state
+    from store_api.catalogue.models import Product
+    from store_api.core.state import state
+    from store_api.stock import inventory
+    from store_api.stock.locations import centre_location
 
     app = create_app()
     db = state(app).db

@@ -29,7 +29,7 @@ import requests  # noqa: E402
 import urllib3  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
-from store_api import webhooks  # noqa: E402
+from store_api.core import webhooks  # noqa: E402
 from tests.services import PostgresServer, free_port, wait_for_port  # noqa: E402
 
 
@@ -73,8 +73,9 @@ def setup(var: Path, url: str, secret: str):
     from sqlalchemy import update
 
     from store_api import create_app
-    from store_api.models import Factory, User
-    from store_api.state import state
+    from store_api.core.state import state
+    from store_api.factories.models import Factory
+    from store_api.staff.models import User
 
     app = create_app()
     with state(app).db.unit_of_work() as session:
@@ -90,7 +91,7 @@ def setup(var: Path, url: str, secret: str):
 def factory_only_sku(app) -> tuple[str, int]:
     from sqlalchemy import text
 
-    from store_api.state import state
+    from store_api.core.state import state
 
     with state(app).db.read_session() as session:
         row = session.execute(text(
@@ -143,10 +144,14 @@ def queue_forwards(app, count: int) -> None:
     """Place and pay `count` factory orders with no worker running."""
     from sqlalchemy import select
 
-    from store_api.models import Product, StockLocation, User
-    from store_api.services import buyers, inventory, orders
-    from store_api.services.checkout import Delivery, place_order
-    from store_api.state import state
+    from store_api.buyers import buyers
+    from store_api.catalogue.models import Product
+    from store_api.core.state import state
+    from store_api.orders import orders
+    from store_api.orders.checkout import Delivery, place_order
+    from store_api.staff.models import User
+    from store_api.stock import inventory
+    from store_api.stock.models import StockLocation
 
     settings, db = state(app).settings, state(app).db
     sku, moq = factory_only_sku(app)

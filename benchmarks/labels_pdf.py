@@ -24,8 +24,8 @@ from shelf_labels.codes import new_code  # noqa: E402
 from shelf_labels.layout import LabelData  # noqa: E402
 from shelf_labels.pdf import render_pdf  # noqa: E402
 from shelf_labels.qr import pdf_path, runs, slot_url  # noqa: E402
-from store_api.services.labels import templates  # noqa: E402
-from store_api.settings import load_settings  # noqa: E402
+from store_api.core.settings import load_settings  # noqa: E402
+from store_api.printing.labels import templates  # noqa: E402
 
 
 def render(seed: int, count: int, template_name: str, with_qr: bool) -> None:

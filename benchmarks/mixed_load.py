@@ -49,10 +49,10 @@ def prepare(env: dict) -> tuple[list[str], list[str], str]:
     from sqlalchemy import select
 
     from store_api import create_app
-    from store_api.models import Product, ShelfSlot
-    from store_api.services import inventory
-    from store_api.services.catalogue_load import centre_location
-    from store_api.state import state
+    from store_api.catalogue.models import Product, ShelfSlot
+    from store_api.core.state import state
+    from store_api.stock import inventory
+    from store_api.stock.locations import centre_location
 
     app = create_app()
     db = state(app).db

@@ -32,8 +32,8 @@ def serve(kind: str, port: int) -> None:
     """Run one server in this process: the store, or the hello-world floor."""
     from flask import Flask
 
+    from store_api.core.settings import load_settings
     from store_api.serving import StoreServer
-    from store_api.settings import load_settings
 
     class Floor(StoreServer):
         def load(self):

@@ -7,11 +7,11 @@ import uuid
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from store_api.errors import DomainError
-from store_api.services import buyers, carts
-from store_api.services.checkout import Delivery, place_order, plan
-from store_api.state import state
-from store_api.web import buyer_session
+from store_api.buyers import buyers
+from store_api.core.errors import DomainError
+from store_api.core.state import state
+from store_api.orders import buyer_session, carts
+from store_api.orders.checkout import Delivery, place_order, plan
 from store_api.web.form_actions import form_number
 from store_api.web.same_origin import local_target, require_same_origin
 from store_api.web.session import db_session

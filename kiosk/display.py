@@ -18,11 +18,11 @@ from sqlalchemy import select
 from kiosk.qr import qr_svg
 from kiosk.streams import event_stream
 from shelf_labels.qr import slot_url
-from store_api.errors import NotFound
-from store_api.models import Zone
-from store_api.services import displays, screens
-from store_api.services.events import display_channel
-from store_api.state import state
+from store_api.catalogue.models import Zone
+from store_api.core.errors import NotFound
+from store_api.core.events import display_channel
+from store_api.core.state import state
+from store_api.displays import displays, screens
 from store_api.web.session import db_session
 
 bp = Blueprint("display", __name__, template_folder="templates")

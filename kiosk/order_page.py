@@ -6,8 +6,8 @@ from flask import Blueprint, abort, render_template, url_for
 
 from kiosk.qr import qr_svg
 from kiosk.streams import event_stream
-from store_api.services import orders
-from store_api.services.events import order_channel
+from store_api.core.events import order_channel
+from store_api.orders import orders
 from store_api.web.session import db_session
 
 bp = Blueprint("orders", __name__, template_folder="templates")

@@ -14,9 +14,9 @@ from flask import Blueprint, make_response, render_template, request
 from flask_babel import get_locale
 
 from kiosk.touch import is_kiosk
-from store_api.api.buyer_api import buyers_slot_view
-from store_api.state import state
-from store_api.web import buyer_session
+from store_api.core.state import state
+from store_api.orders import buyer_session
+from store_api.orders.buyer_api import buyers_slot_view
 from store_api.web.formatting import member_level_names
 from store_api.web.page_cache import app_cache
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, render_template, request
 
-from store_api.services.catalogue import search
+from store_api.catalogue.lookup import search
 from store_api.web.session import db_session
 
 bp = Blueprint("search", __name__, template_folder="templates")

@@ -10,8 +10,8 @@ from flask import Response, current_app
 from gevent import monkey
 
 from store_api import metrics
-from store_api.lifecycle import STOPPING
-from store_api.state import state
+from store_api.core.lifecycle import STOPPING
+from store_api.core.state import state
 
 # A stream ends after this long and the browser reconnects, so no thread is held for ever.
 STREAM_SECONDS = 55

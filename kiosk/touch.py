@@ -9,12 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kiosk.qr import qr_svg
-from store_api.errors import DomainError
-from store_api.models import Product, ShelfSlot, Zone
-from store_api.services import carts
-from store_api.services.catalogue import search
-from store_api.state import state
-from store_api.web import buyer_session
+from store_api.catalogue.lookup import search
+from store_api.catalogue.models import Product, ShelfSlot, Zone
+from store_api.core.errors import DomainError
+from store_api.core.state import state
+from store_api.orders import buyer_session, carts
 from store_api.web.same_origin import require_same_origin
 from store_api.web.session import db_session
 

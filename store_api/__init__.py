@@ -16,15 +16,18 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from store_api import logs, metrics
-from store_api.broker import InProcessBroker, RedisBroker
-from store_api.db import Database, make_engine
-from store_api.resources import static_dir
-from store_api.scans import ScanRecorder
-from store_api.services import product_guard
-from store_api.settings import Settings, load_settings
-from store_api.state import AppState, state
-from store_api.worker import wake_after_commit
+# Every model, before anything maps one: relationships name classes of other domains, and
+# loading them all with the package means no order of imports leaves one unresolved.
+from store_api import metrics, tables  # noqa: F401
+from store_api.catalogue import product_guard
+from store_api.core import logs
+from store_api.core.broker import InProcessBroker, RedisBroker
+from store_api.core.db import Database, make_engine
+from store_api.core.resources import static_dir
+from store_api.core.scans import ScanRecorder
+from store_api.core.settings import Settings, load_settings
+from store_api.core.state import AppState, state
+from store_api.core.worker import wake_after_commit
 
 LANG_COOKIE = "lang"
 csrf = CSRFProtect()

@@ -1,6 +1,7 @@
 """Every part of the store server, listed once: blueprints, console areas, API operations,
-outbox topics with their handlers, and periodic jobs. Nothing registers itself by being
-imported; the app factory calls `register`, and workers take `JOBS` from the app's state."""
+outbox topics with their handlers, periodic jobs, and who receives the orders' signals.
+Nothing registers itself by being imported; the app factory calls `register`, and workers
+take `JOBS` from the app's state."""
 
 from __future__ import annotations
 
@@ -8,30 +9,31 @@ from flask import Blueprint, Flask
 from flask_wtf import CSRFProtect
 
 import kiosk
-from store_api import api, auth
-from store_api import printing as print_queue
-from store_api.api import buyer_api, factory_api, staff_api
-from store_api.services import events, forwarding, labels, orders
-from store_api.web import (
-    console,
-    console_audit,
-    console_catalogue,
-    console_displays,
+from store_api import api
+from store_api.buyers import api as buyers_api
+from store_api.catalogue import console as catalogue_console
+from store_api.catalogue import console_shelves
+from store_api.core import events
+from store_api.core.worker import WEBHOOK_STEPS, Jobs, Topic
+from store_api.displays import console as displays_console
+from store_api.factories import access as factory_access
+from store_api.fulfilment import (
     console_factories,
-    console_labels,
-    console_reports,
-    console_shelves,
-    console_stock,
-    errors,
-    formatting,
-    health,
-    limits,
-    media,
+    console_forwards,
+    factory_api,
+    forwarding,
     portal,
-    security_headers,
-    uploads,
 )
-from store_api.worker import WEBHOOK_STEPS, Jobs, Topic
+from store_api.fulfilment import staff_api as forwards_api
+from store_api.orders import buyer_api, counter, counter_api, orders, signals
+from store_api.printing import console_labels, console_prints, labels
+from store_api.printing import queue as print_queue
+from store_api.reports import console as reports_console
+from store_api.staff import api as staff_api
+from store_api.staff import auth, console_audit
+from store_api.staff import console as staff_console
+from store_api.stock import console as stock_console
+from store_api.web import errors, formatting, health, limits, media, security_headers, uploads
 
 TOPICS = (
     Topic(events.TOPIC, events.publish),
@@ -47,28 +49,41 @@ WRITTEN = frozenset({events.TOPIC, print_queue.TOPIC, labels.RENDER_TOPIC, forwa
 PERIODIC = (orders.expire_overdue,)
 JOBS = Jobs.of(TOPICS, PERIODIC)
 
+# Fulfilment's reactions to orders, which do not know it (it sits above them).
+RECEIVERS = (
+    (signals.factory_group_payable, forwarding.forward_payable_group),
+    (signals.group_cancelled, forwarding.stop_cancelled_group),
+)
+
 # The console's areas, each adding its pages under /console.
-CONSOLE = (console.routes, console_audit.routes, console_catalogue.routes,
-           console_displays.routes, console_factories.routes, console_labels.routes,
-           console_reports.routes, console_shelves.routes, console_stock.routes)
-API = (buyer_api.operation, staff_api.operation, factory_api.operation)
+CONSOLE = (staff_console.routes, console_audit.routes, counter.routes, catalogue_console.routes,
+           console_shelves.routes, stock_console.routes, console_labels.routes,
+           console_prints.routes, displays_console.routes, console_forwards.routes,
+           console_factories.routes, reports_console.routes)
+API = (buyer_api.operation, staff_api.operation, counter_api.operation, buyers_api.operation,
+       forwards_api.operation, factory_api.operation)
+# What an operation's `auth` names.
+API_GUARDS = {"staff": auth.staff_required, "factory": factory_access.factory_token_required}
 
 
 def console_blueprint() -> Blueprint:
     """Return the console's blueprint with every area's pages."""
-    bp = Blueprint("console", console.__name__, url_prefix="/console")
+    bp = Blueprint("console", staff_console.__name__, url_prefix="/console")
     for routes in CONSOLE:
         routes.add_to(bp)
     return bp
 
 
 def register(app: Flask, csrf: CSRFProtect) -> None:
-    """Attach every blueprint, handler and hook to the app, and check the job table."""
+    """Attach every blueprint, handler, receiver and hook to the app; check the job table."""
     JOBS.check(WRITTEN)
+    for signal, receiver in RECEIVERS:
+        signal.connect(receiver, weak=False)
+    signals.check_received()
     uploads.init_app(app)  # before CSRF protection, which reads the body
     csrf.init_app(app)
     # The API takes only application/json, which no cross-site form can send.
-    csrf.exempt(api.init_app(app, API))
+    csrf.exempt(api.init_app(app, API, API_GUARDS))
     auth.init_app(app)
     formatting.init_app(app)
     errors.init_app(app)

@@ -11,11 +11,11 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from store_api import migrate
-from store_api.errors import CatalogueError
-from store_api.models.staff import ROLES
-from store_api.services.audit import Actor
-from store_api.settings import SettingsError
+from store_api.core import migrate
+from store_api.core.audit import Actor
+from store_api.core.errors import CatalogueError
+from store_api.core.settings import SettingsError
+from store_api.staff.models import ROLES
 
 # Changes made from the command line are recorded in the audit log under this name.
 CLI = Actor(None, "cli")
@@ -40,8 +40,8 @@ def main() -> None:
 @main.command()
 def init() -> None:
     """Create the database, or upgrade it to the newest schema."""
-    from store_api.services.zones import sync_zones
-    from store_api.state import state
+    from store_api.catalogue.zones import sync_zones
+    from store_api.core.state import state
 
     app = _app()
     app_state = state(app)
@@ -53,7 +53,7 @@ def init() -> None:
 
 
 def _demo_logins_path(app) -> Path:
-    from store_api.state import state
+    from store_api.core.state import state
 
     return state(app).settings.var_dir / DEMO_LOGINS
 
@@ -64,9 +64,9 @@ def _demo_logins_path(app) -> Path:
               help="Load a catalogue folder of the demo format instead of the demo centre.")
 def demo(if_empty: bool, folder: Path | None) -> None:
     """Load the demo centre; running it twice changes nothing."""
-    from store_api.models import Product
-    from store_api.services.demo import load_demo
-    from store_api.state import state
+    from store_api.catalogue.models import Product
+    from store_api.core.state import state
+    from store_api.demo.centre import load_demo
 
     app = _app()
     app_state = state(app)
@@ -96,8 +96,8 @@ def demo(if_empty: bool, folder: Path | None) -> None:
 
 
 def _print_urls(app, host: str, port: int) -> None:
-    from store_api.models import ShelfSlot, Zone
-    from store_api.state import state
+    from store_api.catalogue.models import ShelfSlot, Zone
+    from store_api.core.state import state
 
     base = f"http://{host}:{port}"
     # Only pages this build serves are listed; areas still to come stay out of the list.
@@ -136,8 +136,8 @@ def _print_urls(app, host: str, port: int) -> None:
               help="Port to bind (default: server.port).")
 def serve(host: str | None, port: int | None) -> None:
     """Serve the store with gunicorn, and run the worker in a thread."""
+    from store_api.core.state import state
     from store_api.serving import StoreServer
-    from store_api.state import state
 
     app = _app()
     settings = state(app).settings
@@ -162,8 +162,8 @@ def serve(host: str | None, port: int | None) -> None:
               help="Port to bind (default: streams.port).")
 def streams(host: str | None, port: int | None) -> None:
     """Serve event streams (zone screens, order pages) with gevent workers, for many at once."""
+    from store_api.core.state import state
     from store_api.serving import StoreServer
-    from store_api.state import state
 
     app = _app()
     settings = state(app).settings
@@ -180,8 +180,8 @@ def streams(host: str | None, port: int | None) -> None:
 @main.command()
 def worker() -> None:
     """Run the background worker alone, until SIGTERM or Ctrl-C."""
-    from store_api.state import state
-    from store_api.worker import Worker
+    from store_api.core.state import state
+    from store_api.core.worker import Worker
 
     app = _app()
     stop = threading.Event()
@@ -194,8 +194,8 @@ def worker() -> None:
 @main.command()
 def check() -> None:
     """Rebuild stock levels from the ledger and compare; exit 1 on any drift."""
-    from store_api.services.inventory import check_ledger
-    from store_api.state import state
+    from store_api.core.state import state
+    from store_api.stock.inventory import check_ledger
 
     app = _app()
     with state(app).db.read_session() as session:
@@ -225,9 +225,9 @@ def check() -> None:
               help="The PDF to write.")
 def labels(template_name, everything, zone, stale, codes, skip, copies, output) -> None:
     """Print shelf labels to a PDF (all, a zone, stale ones, or given slots)."""
-    from store_api.errors import DomainError
-    from store_api.services import labels as label_service
-    from store_api.state import state
+    from store_api.core.errors import DomainError
+    from store_api.core.state import state
+    from store_api.printing import labels as label_service
 
     app = _app()
     settings = state(app).settings
@@ -254,8 +254,8 @@ def labels(template_name, everything, zone, stale, codes, skip, copies, output) 
 @main.command()
 def factories() -> None:
     """List factories: code, name, fulfilment mode and webhook state."""
-    from store_api.models import Factory
-    from store_api.state import state
+    from store_api.core.state import state
+    from store_api.factories.models import Factory
 
     app = _app()
     with state(app).db.read_session() as session:
@@ -271,9 +271,9 @@ def factories() -> None:
 @click.option("--revoke", is_flag=True, help="Stop the factory's token working; issue none.")
 def factory_token(code: str, revoke: bool) -> None:
     """Give a factory a new API token and print it, once (the old one stops working)."""
-    from store_api.errors import DomainError
-    from store_api.services import factory_access
-    from store_api.state import state
+    from store_api.core.errors import DomainError
+    from store_api.core.state import state
+    from store_api.factories import access as factory_access
 
     db = state(_app()).db
     try:
@@ -294,9 +294,9 @@ def factory_token(code: str, revoke: bool) -> None:
               help="Hours the old secret keeps signing too, while the factory switches.")
 def factory_webhook(code: str, url: str, keep_old_hours: int) -> None:
     """Set a factory's webhook URL and print its new signing secret, once."""
-    from store_api.errors import DomainError
-    from store_api.services import factories
-    from store_api.state import state
+    from store_api.core.errors import DomainError
+    from store_api.core.state import state
+    from store_api.fulfilment import factories
 
     app = _app()
     try:
@@ -317,9 +317,9 @@ def factory_webhook(code: str, url: str, keep_old_hours: int) -> None:
 @click.password_option(help="Password (asked for when not given).")
 def create_user(username, role, display_name, factory_code, password) -> None:
     """Create a staff or factory portal login."""
-    from store_api.errors import DomainError
-    from store_api.services import users
-    from store_api.state import state
+    from store_api.core.errors import DomainError
+    from store_api.core.state import state
+    from store_api.staff import users
 
     try:
         users.create(state(_app()).db, username=username, display_name=display_name,

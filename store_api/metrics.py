@@ -16,7 +16,7 @@ import time
 from flask import Flask, Response, abort, g, request
 from sqlalchemy import func, select
 
-from store_api.state import state
+from store_api.core.state import state
 
 _made: tuple | None = None
 _making = threading.Lock()
@@ -61,8 +61,10 @@ class _FromDatabase:
     def collect(self):
         from prometheus_client.core import GaugeMetricFamily
 
-        from store_api.models import Order, OutboxMessage, PrintJob, StockLevel
-        from store_api.models.base import utcnow
+        from store_api.core.models import OutboxMessage, utcnow
+        from store_api.orders.models import Order
+        from store_api.printing.models import PrintJob
+        from store_api.stock.models import StockLevel
 
         orders = GaugeMetricFamily("xuanpin_orders", "Orders by status", labels=["status"])
         with self.app_state.db.read_session() as session:

@@ -10,8 +10,8 @@ import time
 
 from gunicorn.app.base import BaseApplication
 
-from store_api.lifecycle import STOPPING
-from store_api.settings import Settings
+from store_api.core.lifecycle import STOPPING
+from store_api.core.settings import Settings
 
 
 class StoreServer(BaseApplication):
@@ -74,7 +74,7 @@ def options(settings: Settings, *, streams: bool) -> dict:
 
 def gunicorn_conf(*, streams: bool) -> dict:
     """Everything config/gunicorn*.conf.py hand gunicorn, from xuanpin's settings."""
-    from store_api.settings import load_settings
+    from store_api.core.settings import load_settings
 
     settings = load_settings()
     metrics_folder(settings, "streams" if streams else "pages")
@@ -121,7 +121,7 @@ def _watch_for_shutdown(gunicorn_worker) -> None:
 
 def _start_background_worker(gunicorn_worker) -> None:
     """Run the outbox worker as a thread of this web worker process."""
-    from store_api.state import state
-    from store_api.worker import start_thread
+    from store_api.core.state import state
+    from store_api.core.worker import start_thread
 
     start_thread(state(gunicorn_worker.wsgi))

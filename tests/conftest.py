@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from shelf_labels.codes import new_code
-from store_api import create_app, migrate
-from store_api.models import Factory, PriceTier, Product, ShelfSlot, Zone
-from store_api.services.catalogue_load import centre_location, factory_location
-from store_api.services.zones import sync_zones
-from store_api.state import state
+from store_api import create_app
+from store_api.catalogue.models import PriceTier, Product, ShelfSlot, Zone
+from store_api.catalogue.zones import sync_zones
+from store_api.core import migrate
+from store_api.core.state import state
+from store_api.factories.models import Factory
+from store_api.stock.locations import centre_location, factory_location
 from tests.services import PostgresServer, RedisServer
 
 
@@ -123,7 +125,7 @@ def make_product():
 
 def staff_client(app, username: str = "staffer"):
     """Return a test client signed in as a new staff user, and a CSRF token for its forms."""
-    from store_api.models import User
+    from store_api.staff.models import User
 
     with state(app).db.unit_of_work() as session:
         user = User(username=username, display_name=username, role="staff")
@@ -144,7 +146,7 @@ def worker_clock(monkeypatch):
     """
     from datetime import UTC, datetime
 
-    import store_api.worker as worker
+    import store_api.core.worker as worker
 
     class Clock:
         now = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)

@@ -8,12 +8,17 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from store_api.models import Buyer, Factory, Forward, User
-from store_api.services import factory_access, inventory, orders
-from store_api.services.audit import Actor
-from store_api.services.checkout import Delivery, place_order
-from store_api.services.inventory import StockLine
-from store_api.state import state
+from store_api.buyers.models import Buyer
+from store_api.core.audit import Actor
+from store_api.core.state import state
+from store_api.factories import access as factory_access
+from store_api.factories.models import Factory
+from store_api.fulfilment.models import Forward
+from store_api.orders import orders
+from store_api.orders.checkout import Delivery, place_order
+from store_api.staff.models import User
+from store_api.stock import inventory
+from store_api.stock.inventory import StockLine
 
 SHIP = Delivery(recipient_name="张三", recipient_phone="13900000000", ship_address="杭州市西湖区")
 PORTAL_PASSWORD = "portal-pass-01"
@@ -94,7 +99,7 @@ def build(app, make_product) -> Centre:
 
 def receive_at_centre(app, side: FactorySide, quantity: int) -> None:
     """Put units of a side's SKU on the centre's shelves."""
-    from store_api.services.catalogue_load import centre_location
+    from store_api.stock.locations import centre_location
 
     with state(app).db.unit_of_work() as session:
         inventory.receive(session, [StockLine(side.product_id, centre_location(session).id,

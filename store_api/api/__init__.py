@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Blueprint, Flask, g, jsonify, render_template, request
+from flask import Blueprint, Flask, jsonify, request
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
-from werkzeug.exceptions import HTTPException
 
-from store_api.auth import staff_required
-from store_api.errors import DomainError
-from store_api.services.factory_access import factory_for_token
-from store_api.state import state
+from store_api.core.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -119,98 +116,40 @@ class Operations:
                 result = view(**kwargs)
                 return jsonify(response.model_validate(result).model_dump(mode="json")), status
 
-            guarded = {"staff": staff_required, "factory": factory_token_required,
-                       None: lambda view: view}[auth](handler)
             self.declared.append((Operation(rule, method, f"api.{view.__name__}", summary, tag,
                                             body, response, status, auth, headers, query,
-                                            errors), guarded))
+                                            errors), handler))
             return view
 
         return decorator
 
 
-def blueprint(sets: tuple[Operations, ...]) -> Blueprint:
-    """Return the API's blueprint holding every operation of the given sets."""
+Guard = Callable[[Callable], Callable]
+
+
+def blueprint(sets: tuple[Operations, ...], guards: dict[str, Guard]) -> Blueprint:
+    """Return the API's blueprint holding every operation of the given sets, each behind the
+    guard its `auth` names."""
     bp = Blueprint("api", __name__, url_prefix="/api/v1")
     for operations in sets:
         for op, view in operations.declared:
-            bp.add_url_rule(op.rule, op.endpoint.removeprefix("api."), view, methods=[op.method])
+            guarded = guards[op.auth](view) if op.auth else view
+            bp.add_url_rule(op.rule, op.endpoint.removeprefix("api."), guarded,
+                            methods=[op.method])
     return bp
-
-
-def factory_token_required(view):
-    """Let through only a request with a factory's bearer token; the factory goes in g."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        with state().db.read_session() as session:
-            factory = factory_for_token(session, token.strip()) if (
-                scheme.lower() == "bearer") else None
-            if factory is None:
-                raise DomainError(_l("Send the factory's API token as a Bearer token."),
-                                  code="unauthorised", status=401)
-            g.factory = FactoryCaller(factory.id, factory.code)
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-@dataclass(frozen=True)
-class FactoryCaller:
-    """The factory a request speaks for."""
-
-    id: int
-    code: str
-
-    @property
-    def actor(self) -> str:
-        """How the ledger and histories name it."""
-        return f"factory:{self.code}"
 
 
 class _Empty(BaseModel):
     """Operations without a body still take `{}`, so a cross-site form cannot post to them."""
 
 
-def error_response(exc: DomainError):
-    """Turn a domain error into {"error": {"code", "message", "field"}} and its status."""
-    body = {"code": exc.code, "message": str(exc), "field": exc.field}
-    return jsonify(error=body), exc.status
-
-
-_HTTP_ERRORS = {
-    400: ("bad_request", _l("The request is not valid.")),
-    401: ("unauthorised", _l("Sign in first.")),
-    412: ("precondition_failed", _l("The resource changed since you read it.")),
-    403: ("forbidden", _l("Staff only.")),
-    404: ("not_found", _l("There is nothing here.")),
-    405: ("method_not_allowed", _l("This method is not allowed here.")),
-    413: ("too_large", _l("The request is too large.")),
-    429: ("too_many_requests", _l("Too many requests; wait a moment and try again.")),
-    500: ("internal_error", _l("Something went wrong on our side; nothing was changed.")),
-}
-
-
-def _http_error(exc: HTTPException):
-    code, message = _HTTP_ERRORS.get(exc.code, ("error", _l("The request is not valid.")))
-    # Keep what the error's own headers say (the Allow of a 405, the Retry-After of a 429).
-    headers = [(name, value) for name, value in exc.get_headers()
-               if name.lower() != "content-type"]
-    if not request.path.startswith("/api/"):
-        return render_template("error.html", message=str(message)), exc.code, headers
-    return (jsonify(error={"code": code, "message": str(message), "field": None}), exc.code,
-            headers)
-
-
-def init_app(app: Flask, sets: tuple[Operations, ...]) -> Blueprint:
-    """Register the operations of the given sets, the OpenAPI document and the error handlers;
-    return the API's blueprint."""
+def init_app(app: Flask, sets: tuple[Operations, ...], guards: dict[str, Guard]) -> Blueprint:
+    """Register the operations of the given sets and the OpenAPI document; return the API's
+    blueprint."""
     from store_api.api import openapi
 
-    bp = blueprint(sets)
+    bp = blueprint(sets, guards)
     app.extensions["xuanpin.operations"] = tuple(op for ops in sets for op, _ in ops.declared)
     app.register_blueprint(bp)
     app.register_blueprint(openapi.bp)
-    app.register_error_handler(HTTPException, _http_error)
     return bp

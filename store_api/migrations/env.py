@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from store_api.models import Base
+from store_api.tables import Base
 
 connection = context.config.attributes["connection"]
 context.configure(

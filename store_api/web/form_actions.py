@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
 
-from store_api.errors import DomainError
+from store_api.core.errors import DomainError
 
 
 def form_number(value):

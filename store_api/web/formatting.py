@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import format_datetime, get_locale
 
-from store_api.names import (
+from store_api.core.names import (
     ADJUST_REASON_NAMES,
     BUSINESS_TYPE_NAMES,
     CATEGORY_NAMES,
@@ -22,7 +22,7 @@ from store_api.names import (
     PRINT_STATUS_NAMES,
     ROLE_NAMES,
 )
-from store_api.state import state
+from store_api.core.state import state
 
 
 def yuan(fen: int | None) -> str:

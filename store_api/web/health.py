@@ -3,8 +3,8 @@
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 
-from store_api import migrate
-from store_api.state import state
+from store_api.core import migrate
+from store_api.core.state import state
 
 bp = Blueprint("health", __name__)
 

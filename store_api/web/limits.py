@@ -8,7 +8,7 @@ from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from store_api.state import state
+from store_api.core.state import state
 
 # endpoint: (setting holding the limit, methods it applies to, whether only failures count)
 LIMITED = {

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, send_from_directory
 
-from store_api.state import state
+from store_api.core.state import state
 
 bp = Blueprint("media", __name__)
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import request
 from flask_babel import lazy_gettext as _l
 
-from store_api.errors import DomainError
+from store_api.core.errors import DomainError
 
 
 def require_same_origin() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from store_api.state import state
+from store_api.core.state import state
 
 # Style attributes carry zone colours from config/zones.toml; scripts and style sheets come
 # from static/ alone.

@@ -3,7 +3,7 @@
 from flask import g
 from sqlalchemy.orm import Session
 
-from store_api.state import state
+from store_api.core.state import state
 
 
 def db_session() -> Session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request
 
-from store_api.state import state
+from store_api.core.state import state
 
 
 def allows_upload(setting: str):

@@ -7,18 +7,13 @@ import pytest
 from openapi_spec_validator import validate
 from sqlalchemy import func, select, update
 
-from store_api.models import (
-    Cart,
-    CartLine,
-    Order,
-    PriceTier,
-    ScanEvent,
-    StockLedgerEntry,
-)
-from store_api.models.base import utcnow
-from store_api.services import inventory
-from store_api.services.inventory import StockLine
-from store_api.state import state
+from store_api.catalogue.models import PriceTier
+from store_api.core.models import ScanEvent, utcnow
+from store_api.core.state import state
+from store_api.orders.models import Cart, CartLine, Order
+from store_api.stock import inventory
+from store_api.stock.inventory import StockLine
+from store_api.stock.models import StockLedgerEntry
 from tests.conftest import staff_client
 
 SHIP = {"recipient_name": "张三", "recipient_phone": "13900000000", "ship_address": "杭州市西湖区"}

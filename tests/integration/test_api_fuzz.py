@@ -15,12 +15,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from store_api import create_app, migrate
-from store_api.models import User
-from store_api.services import factory_access
-from store_api.services.audit import Actor
-from store_api.services.demo import load_demo
-from store_api.state import state
+from store_api import create_app
+from store_api.core import migrate
+from store_api.core.audit import Actor
+from store_api.core.state import state
+from store_api.demo.centre import load_demo
+from store_api.factories import access as factory_access
+from store_api.staff.models import User
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance]

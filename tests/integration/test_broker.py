@@ -5,7 +5,7 @@ import threading
 import pytest
 import redis
 
-from store_api.broker import InProcessBroker, RedisBroker
+from store_api.core.broker import InProcessBroker, RedisBroker
 
 
 def deliver(publisher, subscriber):

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from store_api.models import CartLine
-from store_api.state import state
+from store_api.core.state import state
+from store_api.orders.models import CartLine
 from tests.integration.test_demo_load import load
 
 
@@ -15,7 +15,7 @@ def demo(sqlite_app):
 
 
 def slot_of(app, sku):
-    from store_api.models import Product
+    from store_api.catalogue.models import Product
 
     with state(app).db.read_session() as session:
         return session.scalar(select(Product).where(Product.sku == sku)).slot.code
@@ -147,7 +147,7 @@ def test_a_made_up_location_cannot_pass_the_delivery_radius(demo, latitude):
 def test_a_cart_line_the_catalogue_outgrew_is_flagged_and_can_be_removed(demo):
     from sqlalchemy import update
 
-    from store_api.models import Product
+    from store_api.catalogue.models import Product
 
     client = demo.test_client()
     client.post("/cart/add", data={"sku": "TZ-HY-001", "quantity": "12"})

@@ -9,11 +9,13 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from store_api.errors import CatalogueError
-from store_api.models import AuditLogEntry, PriceTier, Product, ProductImage, ShelfSlot
-from store_api.services import audit, catalogue_import
-from store_api.services.demo import load_demo
-from store_api.state import state
+from store_api.catalogue import sheets as catalogue_import
+from store_api.catalogue.models import PriceTier, Product, ProductImage, ShelfSlot
+from store_api.core import audit
+from store_api.core.errors import CatalogueError
+from store_api.core.models import AuditLogEntry
+from store_api.core.state import state
+from store_api.demo.centre import load_demo
 from tests.integration.test_console_security import sign_in
 
 ACTOR = audit.Actor(None, "staff:test")

@@ -9,9 +9,10 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from store_api.cli import main
-from store_api.models import Order, StockLevel
-from store_api.services import inventory
-from store_api.services.inventory import StockLine
+from store_api.orders.models import Order
+from store_api.stock import inventory
+from store_api.stock.inventory import StockLine
+from store_api.stock.models import StockLevel
 from tests.services import StoreServer
 
 BUYERS = 100

@@ -5,8 +5,8 @@ from click.testing import CliRunner
 from sqlalchemy import select, text
 
 from store_api.cli import main
-from store_api.models import User
-from store_api.state import state
+from store_api.core.state import state
+from store_api.staff.models import User
 
 
 @pytest.fixture
@@ -77,8 +77,9 @@ def test_bad_settings_stop_the_command_with_the_key_named(runner, monkeypatch):
 
 
 def test_factory_webhook_sets_the_url_and_shows_the_secret_once(runner):
-    from store_api import create_app, webhooks
-    from store_api.models import Factory
+    from store_api import create_app
+    from store_api.core import webhooks
+    from store_api.factories.models import Factory
 
     assert runner.invoke(main, ["demo"]).exit_code == 0
     result = runner.invoke(main, ["factory-webhook", "YK-BL", "https://erp.bolang.example/hooks"])

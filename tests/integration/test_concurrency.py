@@ -6,10 +6,10 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from store_api.cli import main
-from store_api.errors import InsufficientStock
-from store_api.models import StockLedgerEntry, StockLevel
-from store_api.services import inventory
-from store_api.services.inventory import StockLine
+from store_api.core.errors import InsufficientStock
+from store_api.stock import inventory
+from store_api.stock.inventory import StockLine
+from store_api.stock.models import StockLedgerEntry, StockLevel
 
 THREADS = 40
 ON_HAND = 25

@@ -5,9 +5,13 @@ import re
 
 from sqlalchemy import func, select
 
-from store_api import webhooks
-from store_api.models import AuditLogEntry, Factory, ShelfSlot, StockLocation, User
-from store_api.state import state
+from store_api.catalogue.models import ShelfSlot
+from store_api.core import webhooks
+from store_api.core.models import AuditLogEntry
+from store_api.core.state import state
+from store_api.factories.models import Factory
+from store_api.staff.models import User
+from store_api.stock.models import StockLocation
 from tests.integration.test_console_security import sign_in
 
 FACTORY = {"code": "NB-JJ", "name_zh": "宁波家居", "name_en": "Ningbo Home",

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from store_api.auth import STAFF_ROLES
-from store_api.models import User
-from store_api.state import state
+from store_api.core.state import state
+from store_api.staff.auth import STAFF_ROLES
+from store_api.staff.models import User
 
 # Routes for managers and admins, and for admins alone; everything else in the console is open
 # to all staff. Listed here so that a route losing its guard fails this test.
@@ -137,7 +137,7 @@ def test_a_factory_user_is_kept_out_of_the_console(sqlite_app, routes, make_prod
 
 
 def test_an_idle_sign_in_ends(make_app, monkeypatch):
-    import store_api.auth as auth
+    import store_api.staff.auth as auth
 
     app = make_app(**{"console.idle_minutes": 5})
     client = sign_in(app, "staff")

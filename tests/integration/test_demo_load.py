@@ -7,12 +7,16 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from store_api.catalogue.models import Product, ShelfSlot
 from store_api.cli import main
-from store_api.errors import CatalogueError
-from store_api.models import Base, Factory, Product, ShelfSlot, StockLevel, StockLocation, User
-from store_api.services import inventory
-from store_api.services.demo import demo_dir, load_demo
-from store_api.state import state
+from store_api.core.errors import CatalogueError
+from store_api.core.models import Base
+from store_api.core.state import state
+from store_api.demo.centre import demo_dir, load_demo
+from store_api.factories.models import Factory
+from store_api.staff.models import User
+from store_api.stock import inventory
+from store_api.stock.models import StockLevel, StockLocation
 
 
 def load(app, folder=None):

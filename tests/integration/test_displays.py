@@ -6,13 +6,16 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from store_api.models import Buyer, Order, Product, ScanEvent, Zone
-from store_api.models.base import utcnow
-from store_api.services import displays, inventory
-from store_api.services.checkout import Delivery, place_order
-from store_api.services.inventory import StockLine
-from store_api.state import state
-from store_api.worker import Worker
+from store_api.buyers.models import Buyer
+from store_api.catalogue.models import Product, Zone
+from store_api.core.models import ScanEvent, utcnow
+from store_api.core.state import state
+from store_api.core.worker import Worker
+from store_api.displays import displays
+from store_api.orders.checkout import Delivery, place_order
+from store_api.orders.models import Order
+from store_api.stock import inventory
+from store_api.stock.inventory import StockLine
 from tests.conftest import staff_client
 
 
@@ -148,7 +151,7 @@ def test_a_screen_page_its_content_and_its_stream(app, make_product):
 
 
 def test_a_new_screen_shows_a_code_until_staff_approve_it_with_a_zone(app, monkeypatch):
-    from store_api.services import screens
+    from store_api.displays import screens
 
     tv = app.test_client()
     first = tv.get("/display")
@@ -195,7 +198,7 @@ def test_a_forged_or_forgotten_screen_cookie_starts_over(app):
     staff, token = staff_client(app)
     code = fresh.get_data(as_text=True).split('id="pairing-code">')[1].split("<")[0]
     with state(app).db.read_session() as session:
-        from store_api.models import Screen
+        from store_api.displays.models import Screen
 
         screen_id = session.scalar(select(Screen.id).where(Screen.code == code))
     staff.post(f"/console/screens/{screen_id}/remove", data={"csrf_token": token})

@@ -9,26 +9,22 @@ import pytest
 from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook
 
-from store_api import webhooks
-from store_api.models import (
-    Factory,
-    Forward,
-    ForwardEvent,
-    Order,
-    StockLedgerEntry,
-    StockLevel,
-)
-from store_api.models.base import utcnow
-from store_api.services import consignment as consignment_service
-from store_api.services import inventory
-from store_api.services.audit import Actor
-from store_api.state import state
+from store_api.core import webhooks
+from store_api.core.audit import Actor
+from store_api.core.models import utcnow
+from store_api.core.state import state
+from store_api.factories.models import Factory
+from store_api.fulfilment import consignment as consignment_service
+from store_api.fulfilment.models import Forward, ForwardEvent
+from store_api.orders.models import Order
+from store_api.stock import inventory
+from store_api.stock.models import StockLedgerEntry, StockLevel
 from tests.conftest import staff_client
 from tests.consignment import receive_at_centre
 
 
 def level(app, product_id, kind):
-    from store_api.models import StockLocation
+    from store_api.stock.models import StockLocation
 
     with state(app).db.read_session() as session:
         row = session.execute(
@@ -285,7 +281,7 @@ def test_without_a_valid_token_every_factory_route_answers_401(sqlite_app, heade
 
 
 def test_a_revoked_or_replaced_token_stops_working(app, consignment):
-    from store_api.services import factory_access
+    from store_api.factories import access as factory_access
 
     a = consignment.a
     client = app.test_client()

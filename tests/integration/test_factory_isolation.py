@@ -5,9 +5,10 @@ import subprocess
 
 from sqlalchemy import func, select
 
-from store_api.models import Forward, StockLedgerEntry
-from store_api.services import fulfilment
-from store_api.state import state
+from store_api.core.state import state
+from store_api.fulfilment import fulfilment
+from store_api.fulfilment.models import Forward
+from store_api.stock.models import StockLedgerEntry
 from tests.integration.test_portal import portal_client
 
 BODIES = {

@@ -33,10 +33,10 @@ def stocked_sku(env: dict) -> tuple[str, int]:
     from sqlalchemy import select
 
     from store_api import create_app
-    from store_api.models import Product
-    from store_api.services import inventory
-    from store_api.services.catalogue_load import centre_location
-    from store_api.state import state
+    from store_api.catalogue.models import Product
+    from store_api.core.state import state
+    from store_api.stock import inventory
+    from store_api.stock.locations import centre_location
 
     overrides = {"paths.var_dir": env["XUANPIN_PATHS_VAR_DIR"]}
     if "XUANPIN_DATABASE_URL" in env:
@@ -213,11 +213,14 @@ def queued_forwards(tmp_path, make_product, receiver_url: str, secret: str,
                     count: int) -> tuple[dict, list[str]]:
     """A centre whose factory delivers to the receiver, with `count` paid factory orders
     queued and no worker running; return the environment and the order numbers."""
-    from store_api import create_app, webhooks
-    from store_api.models import Buyer, User
-    from store_api.services import inventory, orders
-    from store_api.services.checkout import Delivery, place_order
-    from store_api.state import state
+    from store_api import create_app
+    from store_api.buyers.models import Buyer
+    from store_api.core import webhooks
+    from store_api.core.state import state
+    from store_api.orders import orders
+    from store_api.orders.checkout import Delivery, place_order
+    from store_api.staff.models import User
+    from store_api.stock import inventory
 
     env = {"XUANPIN_PATHS_VAR_DIR": str(tmp_path / "var"), "XUANPIN_LOG_LEVEL": "WARNING",
            "XUANPIN_WORKER_POLL_INTERVAL_S": "0.2", "XUANPIN_WORKER_LEASE_SECONDS": "4"}
@@ -251,7 +254,7 @@ def queued_forwards(tmp_path, make_product, receiver_url: str, secret: str,
 
 def test_a_worker_killed_mid_delivery_loses_nothing_and_never_sends_under_two_ids(
         tmp_path, make_product):
-    from store_api import webhooks
+    from store_api.core import webhooks
 
     secret = webhooks.new_secret()
     # The first two deliveries hang for 30 s: the worker is killed while they are open.

@@ -10,15 +10,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from store_api import webhooks
-from store_api.errors import DomainError
-from store_api.models import Buyer, DeliveryAttempt, Factory, Forward, OutboxMessage, User
-from store_api.models.base import utcnow
-from store_api.services import inventory, orders
-from store_api.services.checkout import Delivery, place_order
-from store_api.services.inventory import StockLine
-from store_api.state import state
-from store_api.worker import WEBHOOK_STEPS, Worker
+from store_api.buyers.models import Buyer
+from store_api.core import webhooks
+from store_api.core.errors import DomainError
+from store_api.core.models import OutboxMessage, utcnow
+from store_api.core.state import state
+from store_api.core.worker import WEBHOOK_STEPS, Worker
+from store_api.factories.models import Factory
+from store_api.fulfilment.models import DeliveryAttempt, Forward
+from store_api.orders import orders
+from store_api.orders.checkout import Delivery, place_order
+from store_api.staff.models import User
+from store_api.stock import inventory
+from store_api.stock.inventory import StockLine
 from tests.services import WebhookReceiver
 
 SHIP = Delivery(recipient_name="张三", recipient_phone="13900000000", ship_address="杭州市西湖区")
@@ -175,7 +179,7 @@ def test_during_a_rotation_both_secrets_sign(app, db, factory_order):
 
 
 def test_staff_replay_a_dead_forward_under_its_own_id(app, db, factory_order):
-    from store_api.services.forwarding import replay
+    from store_api.fulfilment.forwarding import replay
 
     receiver = WebhookReceiver(factory_order.secret, fail_first=1, fail_status=400)
     try:

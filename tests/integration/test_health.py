@@ -2,8 +2,8 @@
 
 from sqlalchemy import text
 
-from store_api import migrate
-from store_api.state import state
+from store_api.core import migrate
+from store_api.core.state import state
 from tests.services import RedisServer, free_port
 
 

@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from store_api.errors import DomainError, InsufficientStock, StockConflict
-from store_api.models import StockLedgerEntry, StockLevel
-from store_api.services import inventory
-from store_api.services.inventory import StockLine
+from store_api.core.errors import DomainError, InsufficientStock, StockConflict
+from store_api.stock import inventory
+from store_api.stock.inventory import StockLine
+from store_api.stock.models import StockLedgerEntry, StockLevel
 
 
 def level(session, product, location):

@@ -4,8 +4,9 @@ starting over."""
 import pytest
 from sqlalchemy import select
 
-from store_api.models import Cart, CartLine, Product, ShelfSlot, Zone
-from store_api.state import state
+from store_api.catalogue.models import Product, ShelfSlot, Zone
+from store_api.core.state import state
+from store_api.orders.models import Cart, CartLine
 from tests.integration.test_demo_load import load
 
 

@@ -14,10 +14,11 @@ from shelf_labels.codes import new_code
 from shelf_labels.layout import NAME_MIN_PT, LabelData, lay_out
 from shelf_labels.pdf import FONT, pdf_to_png, register_font, render_pdf
 from shelf_labels.qr import slot_url
+from store_api.catalogue.models import PriceTier, Product
 from store_api.cli import main
-from store_api.models import PriceTier, PrintJob, Product
-from store_api.services import labels
-from store_api.state import state
+from store_api.core.state import state
+from store_api.printing import labels
+from store_api.printing.models import PrintJob
 from tests.conftest import staff_client
 from tests.integration.test_demo_load import load
 from tests.services import unavailable
@@ -117,7 +118,7 @@ def test_every_font_is_embedded_and_chinese_shows_without_system_fonts(tools, tm
 def longest_demo_name():
     import tomllib
 
-    from store_api.resources import config_dir
+    from store_api.core.resources import config_dir
 
     products = tomllib.loads((config_dir() / "demo" / "products.toml").read_text("utf-8"))
     return max((p["name_zh"] for p in products["products"]), key=len)
@@ -197,7 +198,7 @@ def test_labels_command(tools, tmp_path, monkeypatch):
 
 
 def test_console_prints_in_the_background_previews_and_lists_stale_labels(tools, sqlite_app):
-    from store_api.worker import Worker
+    from store_api.core.worker import Worker
 
     load(sqlite_app)
     db = state(sqlite_app).db

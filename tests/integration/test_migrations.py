@@ -4,9 +4,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from store_api import migrate
-from store_api.models import Base
-from store_api.state import state
+from store_api.core import migrate
+from store_api.core.models import Base
+from store_api.core.state import state
 
 
 def test_migrated_schema_matches_the_models(app):

@@ -4,12 +4,14 @@ import threading
 
 import pytest
 
-from store_api.models import Buyer, User
-from store_api.services import inventory, orders
-from store_api.services.checkout import Delivery, place_order
-from store_api.services.inventory import StockLine
-from store_api.state import state
-from store_api.worker import Worker
+from store_api.buyers.models import Buyer
+from store_api.core.state import state
+from store_api.core.worker import Worker
+from store_api.orders import orders
+from store_api.orders.checkout import Delivery, place_order
+from store_api.staff.models import User
+from store_api.stock import inventory
+from store_api.stock.inventory import StockLine
 
 
 @pytest.fixture

@@ -5,26 +5,21 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from store_api.errors import DomainError, InsufficientStock
-from store_api.models import (
-    Buyer,
-    Factory,
-    Forward,
-    Order,
-    OrderLine,
-    OutboxMessage,
-    Payment,
-    PrintJob,
-    StockLedgerEntry,
-    StockLevel,
-    User,
-)
-from store_api.models.base import utcnow
-from store_api.services import inventory, orders
-from store_api.services.checkout import Delivery, distance_km, place_order
-from store_api.services.inventory import StockLine
-from store_api.state import state
-from store_api.worker import Worker
+from store_api.buyers.models import Buyer
+from store_api.core.errors import DomainError, InsufficientStock
+from store_api.core.models import OutboxMessage, utcnow
+from store_api.core.state import state
+from store_api.core.worker import Worker
+from store_api.factories.models import Factory
+from store_api.fulfilment.models import Forward
+from store_api.orders import orders
+from store_api.orders.checkout import Delivery, distance_km, place_order
+from store_api.orders.models import Order, OrderLine, Payment
+from store_api.printing.models import PrintJob
+from store_api.staff.models import User
+from store_api.stock import inventory
+from store_api.stock.inventory import StockLine
+from store_api.stock.models import StockLedgerEntry, StockLevel
 
 SHIP = Delivery(recipient_name="张三", recipient_phone="13900000000", ship_address="杭州市西湖区")
 

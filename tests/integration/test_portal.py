@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from store_api.models import Forward, StockLedgerEntry
-from store_api.models.base import utcnow
-from store_api.services import consignment as consignment_service
-from store_api.state import state
+from store_api.core.models import utcnow
+from store_api.core.state import state
+from store_api.fulfilment import consignment as consignment_service
+from store_api.fulfilment.models import Forward
+from store_api.stock.models import StockLedgerEntry
 from tests.consignment import PORTAL_PASSWORD, receive_at_centre
 
 
@@ -175,7 +176,7 @@ def _late_table(client) -> str:
 
 def test_forwards_past_their_dispatch_promise_are_flagged_on_the_staff_board(
         app, consignment, monkeypatch):
-    from store_api.web import console
+    from store_api.fulfilment import console_forwards as console
     from tests.conftest import staff_client
 
     staff, _ = staff_client(app)

@@ -3,14 +3,17 @@
 import pytest
 from sqlalchemy import select, update
 
-from store_api.models import Buyer, OutboxMessage, PrintJob, User
-from store_api.models.base import utcnow
-from store_api.printing import printer_states, reprint
-from store_api.services import inventory, orders
-from store_api.services.checkout import Delivery, place_order
-from store_api.services.inventory import StockLine
-from store_api.state import state
-from store_api.worker import Worker
+from store_api.buyers.models import Buyer
+from store_api.core.models import OutboxMessage, utcnow
+from store_api.core.state import state
+from store_api.core.worker import Worker
+from store_api.orders import orders
+from store_api.orders.checkout import Delivery, place_order
+from store_api.printing.models import PrintJob
+from store_api.printing.queue import printer_states, reprint
+from store_api.staff.models import User
+from store_api.stock import inventory
+from store_api.stock.inventory import StockLine
 from tests.conftest import staff_client
 from tests.services import ListeningPrinter, free_port
 
@@ -133,7 +136,7 @@ def test_after_its_last_try_a_job_shows_failed_and_reprints_without_a_second_ord
     assert len(printed_while_listening(app, printer_port)) == 1
     assert job(app).status == "done"
     with app_state.db.read_session() as session:
-        from store_api.models import Order, Payment
+        from store_api.orders.models import Order, Payment
 
         assert len(session.scalars(select(Order)).all()) == 1
         assert len(session.scalars(select(Payment)).all()) == 1

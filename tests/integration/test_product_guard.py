@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from store_api.errors import CatalogueError
-from store_api.models import PriceTier, Product
+from store_api.catalogue.models import PriceTier, Product
+from store_api.core.errors import CatalogueError
 
 
 @pytest.fixture

@@ -145,7 +145,7 @@ def test_instants_in_the_centres_zone_compare_as_the_same_instants_in_utc(app, d
 
     from sqlalchemy import func, select
 
-    from store_api.models import ScanEvent
+    from store_api.core.models import ScanEvent
 
     scanned = datetime(2026, 12, 1, 16, 30, tzinfo=UTC)
     with db.unit_of_work() as session:

@@ -9,26 +9,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select, update
 
-from store_api.models import (
-    Buyer,
-    Cart,
-    CartLine,
-    Factory,
-    FulfilmentGroup,
-    Order,
-    OrderLine,
-    Product,
-    ScanEvent,
-    ShelfSlot,
-    StockLedgerEntry,
-    User,
-    Zone,
-)
-from store_api.models.base import utcnow
-from store_api.services import inventory, orders, reports
-from store_api.services.checkout import Delivery, place_order
-from store_api.services.inventory import StockLine
-from store_api.state import state
+from store_api.buyers.models import Buyer
+from store_api.catalogue.models import Product, ShelfSlot, Zone
+from store_api.core.models import ScanEvent, utcnow
+from store_api.core.state import state
+from store_api.factories.models import Factory
+from store_api.orders import orders
+from store_api.orders.checkout import Delivery, place_order
+from store_api.orders.models import Cart, CartLine, FulfilmentGroup, Order, OrderLine
+from store_api.reports import reports
+from store_api.staff.models import User
+from store_api.stock import inventory
+from store_api.stock.inventory import StockLine
+from store_api.stock.models import StockLedgerEntry
 from tests.conftest import staff_client
 
 PICKUP = Delivery()
@@ -178,7 +171,7 @@ def _unsold(session, since) -> dict[str, int]:
 
 
 def test_slow_movers_are_what_the_ledger_says_has_not_sold(app, db, centre, monkeypatch):
-    from store_api.services import consignment
+    from store_api.fulfilment import consignment
 
     for days_on in (0, 31):
         later = utcnow() + timedelta(days=days_on)
@@ -223,7 +216,7 @@ def test_velocity_buyers_and_what_each_type_buys(app, db, centre):
 
 def test_every_report_page_draws_a_chart_and_its_csv_carries_the_same_rows(app, db, centre,
                                                                           monkeypatch):
-    from store_api.services import consignment
+    from store_api.fulfilment import consignment
     from tests.integration.test_console_security import sign_in
 
     later = utcnow() + timedelta(days=31)  # so the slow movers' report has rows

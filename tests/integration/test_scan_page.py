@@ -5,10 +5,10 @@ import re
 import pytest
 from sqlalchemy import event, select
 
-from store_api.models import Product, ShelfSlot
-from store_api.services import inventory
-from store_api.services.inventory import StockLine
-from store_api.state import state
+from store_api.catalogue.models import Product, ShelfSlot
+from store_api.core.state import state
+from store_api.stock import inventory
+from store_api.stock.inventory import StockLine
 
 
 @pytest.fixture

@@ -4,10 +4,13 @@ input without writing anything."""
 import pytest
 from sqlalchemy import func, select
 
-from store_api.errors import DomainError
-from store_api.models import AuditLogEntry, StockLedgerEntry, StockLevel
-from store_api.services import audit, inventory, stock_desk
-from store_api.services.inventory import StockLine
+from store_api.core import audit
+from store_api.core.errors import DomainError
+from store_api.core.models import AuditLogEntry
+from store_api.stock import desk as stock_desk
+from store_api.stock import inventory
+from store_api.stock.inventory import StockLine
+from store_api.stock.models import StockLedgerEntry, StockLevel
 from tests.integration.test_console_security import sign_in
 
 ACTOR = audit.Actor(None, "staff:test")
@@ -83,7 +86,7 @@ def test_an_adjustment_needs_a_known_reason_and_cannot_go_below_reserved(app, db
 
 
 def test_the_desk_pages_book_through_forms_and_only_managers_adjust(sqlite_app, make_product):
-    from store_api.state import state
+    from store_api.core.state import state
 
     db = state(sqlite_app).db
     with db.unit_of_work() as session:

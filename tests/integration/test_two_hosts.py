@@ -16,9 +16,10 @@ UNITS = 10
 def _scarce_sku(env: dict) -> tuple[str, int]:
     """A demo product with exactly UNITS orders' worth in the centre and none at its factory."""
     from store_api import create_app
-    from store_api.models import Product, StockLocation
-    from store_api.services import inventory
-    from store_api.state import state
+    from store_api.catalogue.models import Product
+    from store_api.core.state import state
+    from store_api.stock import inventory
+    from store_api.stock.models import StockLocation
 
     db = state(create_app({"paths.var_dir": env["XUANPIN_PATHS_VAR_DIR"],
                            "database.url": env["XUANPIN_DATABASE_URL"]})).db

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select, update
 
 from store_api.bootstrap import JOBS
-from store_api.models import OutboxMessage, Zone
-from store_api.models.base import utcnow
-from store_api.state import state
-from store_api.worker import WAKE, Worker, enqueue
+from store_api.catalogue.models import Zone
+from store_api.core.models import OutboxMessage, utcnow
+from store_api.core.state import state
+from store_api.core.worker import WAKE, Worker, enqueue
 
 
 @pytest.fixture
@@ -141,7 +141,7 @@ def test_messages_whose_lease_ran_low_are_handed_back_untried(make_app, monkeypa
 
 
 def test_a_topic_schedule_a_retry_after_and_giving_up(make_app, worker_clock, monkeypatch):
-    from store_api.worker import GiveUp, RetryLater
+    from store_api.core.worker import GiveUp, RetryLater
 
     app = make_app()
     db = state(app).db

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from store_api import bootstrap, create_app
-from store_api.services import forwarding
+from store_api.fulfilment import forwarding
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,12 +2,7 @@
 
 import pytest
 
-from store_api.services.catalogue_rules import (
-    ladder_problems,
-    pack_problems,
-    parse_count,
-    parse_money,
-)
+from store_api.catalogue.rules import ladder_problems, pack_problems, parse_count, parse_money
 
 LEVELS = ["standard", "silver", "gold"]
 
@@ -67,7 +62,7 @@ def test_bad_counts_are_refused(value):
 
 
 def test_money_written_as_plain_yuan_reads_back_the_same():
-    from store_api.services.catalogue_rules import format_money
+    from store_api.catalogue.rules import format_money
 
     for fen in (1, 5, 10, 99, 100, 1250, 2680, 100_000_000):
         assert parse_money(format_money(fen)) == fen

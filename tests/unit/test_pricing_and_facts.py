@@ -2,9 +2,9 @@
 
 import pytest
 
-from store_api.models import PriceTier
-from store_api.services.catalogue import CrossBorderFacts
-from store_api.services.pricing import price_for
+from store_api.catalogue.lookup import CrossBorderFacts
+from store_api.catalogue.models import PriceTier
+from store_api.catalogue.pricing import price_for
 
 TIERS = [PriceTier(member_level="standard", min_quantity=12, unit_price_fen=1000),
          PriceTier(member_level="standard", min_quantity=60, unit_price_fen=900),

@@ -4,8 +4,8 @@ import tomllib
 
 import pytest
 
-from store_api.resources import config_dir
-from store_api.settings import SettingsError, env_name, load_settings
+from store_api.core.resources import config_dir
+from store_api.core.settings import SettingsError, env_name, load_settings
 
 
 def test_every_default_is_documented_by_a_comment():
@@ -98,7 +98,7 @@ def test_readme_lists_every_setting():
 
 
 def test_the_production_example_is_valid_and_sends_streams_to_gevent():
-    from store_api.resources import config_dir
+    from store_api.core.resources import config_dir
 
     settings = load_settings(environ={
         "XUANPIN_CONFIG": str(config_dir() / "production.example.toml")})

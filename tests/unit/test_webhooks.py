@@ -7,7 +7,7 @@ import pytest
 from cryptography.fernet import InvalidToken
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from store_api import webhooks
+from store_api.core import webhooks
 
 BODY = json.dumps({"forward": "msg_1", "lines": [{"sku": "YK-BL-001", "quantity": 24}]},
                   ensure_ascii=False).encode()

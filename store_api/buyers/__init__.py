@@ -1,0 +1,1 @@
+"""Buyers: the businesses that order, their member levels and business types."""

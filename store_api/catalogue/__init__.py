@@ -1,0 +1,1 @@
+"""The catalogue: factories' products, their price ladders and pictures, zones and shelf slots."""

@@ -1,0 +1,1 @@
+"""Reports for managers: scans to orders, sales by zone and factory, consignment."""

@@ -1,0 +1,1 @@
+"""Staff: accounts and roles, sign-in and its guards, and the console's shell."""

@@ -1,0 +1,137 @@
+"""Sign-in for staff and factory users (Flask-Login), and the role checks views use."""
+
+from __future__ import annotations
+
+import time
+from functools import wraps
+
+from flask import Flask, flash, jsonify, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, logout_user
+from sqlalchemy import select
+
+from store_api.core.audit import Actor
+from store_api.core.errors import DomainError
+from store_api.core.state import state
+from store_api.staff.models import User
+
+# Each role may do everything the roles before it may.
+STAFF_ROLES = ("staff", "manager", "admin")
+login_manager = LoginManager()
+
+
+class SignedInUser:
+    """The Flask-Login view of a user row, detached from any session."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, user: User):
+        self.id, self.username, self.role = user.id, user.username, user.role
+        self.display_name, self.factory_id = user.display_name, user.factory_id
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def may(self, role: str) -> bool:
+        """Whether this user holds the given staff role or one above it."""
+        return self.is_staff and STAFF_ROLES.index(self.role) >= STAFF_ROLES.index(role)
+
+    @property
+    def actor(self) -> str:
+        """How the ledger and the audit log name this user."""
+        return f"staff:{self.username}"
+
+    @property
+    def audit_actor(self) -> Actor:
+        """This user as the audit log records them."""
+        return Actor(self.id, self.actor)
+
+
+@login_manager.user_loader
+def _load(user_id: str):
+    with state().db.read_session() as session:
+        user = session.get(User, int(user_id)) if user_id.isdigit() else None
+        return SignedInUser(user) if user is not None and user.active else None
+
+
+def authenticate(username, password) -> SignedInUser | None:
+    """Return the user whose credentials these are, or None."""
+    if not isinstance(username, str) or not isinstance(password, str) or len(password) > 200:
+        return None
+    with state().db.read_session() as session:
+        user = session.scalar(select(User).where(User.username == username, User.active))
+        if user is None or not user.check_password(password):
+            return None
+        return SignedInUser(user)
+
+
+def wants_json() -> bool:
+    """Whether the caller is an API client rather than a browser: an /api/ path, or an Accept
+    header that takes JSON at least as gladly as HTML (a browser's puts HTML first)."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json"
+
+
+def _refuse(message, code: str, status: int):
+    if wants_json():
+        return jsonify(error={"code": code, "message": str(message), "field": None}), status
+    raise DomainError(message, code=code, status=status)
+
+
+def role_required(role: str):
+    """Let through signed-in staff holding `role` or above: browsers without a sign-in go to
+    the sign-in page, API clients get 401; a lesser role gets 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if wants_json():
+                    return _refuse(_l("Sign in first."), "unauthorised", 401)
+                return redirect(url_for("console.login", next=request.full_path))
+            if not current_user.may(role):
+                return _refuse(_l("Your role may not do this."), "forbidden", 403)
+            return view(*args, **kwargs)
+
+        wrapper.required_role = role
+        return wrapper
+
+    return decorator
+
+
+staff_required = role_required("staff")
+manager_required = role_required("manager")
+admin_required = role_required("admin")
+
+
+def _end_idle_sign_in() -> None:
+    """Sign out a console or portal session left idle longer than console.idle_minutes."""
+    if "_user_id" not in session:
+        return
+    now = int(time.time())
+    last = session.get("seen_at")
+    if isinstance(last, int) and now - last > state().settings["console.idle_minutes"] * 60:
+        logout_user()
+        session.pop("seen_at", None)
+        if not wants_json():
+            flash(_l("You were signed out after a time without use."), "info")
+        return
+    if not isinstance(last, int) or now - last >= 30:
+        # Written at most every 30 s, so most requests leave the cookie as it is.
+        session["seen_at"] = now
+
+
+def init_app(app: Flask) -> None:
+    """Attach sign-in to the app."""
+    login_manager.init_app(app)
+    login_manager.login_view = "console.login"
+    login_manager.login_message = None
+    app.before_request(_end_idle_sign_in)
