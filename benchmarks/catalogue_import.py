@@ -29,7 +29,7 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from shelf_labels.codes import new_code  # noqa: E402
 from store_api import create_app  # noqa: E402
-from store_api.catalogue import sheets as catalogue_import  # noqa: E402
+from store_api.catalogue import sheet_import, sheets  # noqa: E402
 from store_api.catalogue.models import PriceTier, Product, ShelfSlot, Zone  # noqa: E402
 from store_api.core import audit, migrate  # noqa: E402
 from store_api.core.state import state  # noqa: E402
@@ -41,7 +41,7 @@ from store_api.staff.models import User  # noqa: E402
 def sheet(n: int, factories: list[str], zones: list[str], levels: list[str],
           price_offset: int = 0) -> bytes:
     """n products spread over the factories and zones, each on its own slot."""
-    header = catalogue_import.columns(levels)
+    header = sheets.columns(levels)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header)
     writer.writeheader()
@@ -132,9 +132,9 @@ def main() -> None:
     assert applied.status_code == 200 and 'data-applied="yes"' in applied.text
 
     repriced = sheet(args.products, factories, zones, levels, price_offset=10)
-    rows = catalogue_import.read_sheet("bench.csv", repriced, levels)
+    rows = sheets.read_sheet("bench.csv", repriced, levels)
     started = time.perf_counter()
-    plan = catalogue_import.apply(state(app).db, "bench.csv", rows, member_levels=levels,
+    plan = sheet_import.apply(state(app).db, "bench.csv", rows, member_levels=levels,
                                   business_types=types, actor=audit.Actor(None, "bench"))
     update_seconds = time.perf_counter() - started
     assert plan.count("changed") == args.products

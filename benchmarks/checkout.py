@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.services import PostgresServer, free_port, wait_for_port  # noqa: E402
+from tests.support.services import PostgresServer, free_port, wait_for_port  # noqa: E402
 
 # Each wrk thread numbers its own requests; keys differ between threads and between runs.
 THREADS_LUA = """

@@ -30,7 +30,7 @@ import urllib3  # noqa: E402
 from standardwebhooks.webhooks import Webhook  # noqa: E402
 
 from store_api.core import webhooks  # noqa: E402
-from tests.services import PostgresServer, free_port, wait_for_port  # noqa: E402
+from tests.support.services import PostgresServer, free_port, wait_for_port  # noqa: E402
 
 
 class Receiver:

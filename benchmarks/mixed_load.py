@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.checkout import THREADS_LUA, wrk  # noqa: E402
-from tests.services import PostgresServer, free_port, wait_for_port  # noqa: E402
+from tests.support.services import PostgresServer, free_port, wait_for_port  # noqa: E402
 
 LUA = THREADS_LUA + """
 request = function()

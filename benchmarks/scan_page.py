@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.services import free_port, wait_for_port  # noqa: E402
+from tests.support.services import free_port, wait_for_port  # noqa: E402
 
 
 def serve(kind: str, port: int) -> None:

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
 
-from tests.services import RedisServer, free_port, wait_for_port  # noqa: E402
+from tests.support.services import RedisServer, free_port, wait_for_port  # noqa: E402
 
 PATH = "/display/bestseller/events"
 

@@ -17,7 +17,7 @@ from store_api.core import migrate
 from store_api.core.state import state
 from store_api.factories.models import Factory
 from store_api.stock.locations import centre_location, factory_location
-from tests.services import PostgresServer, RedisServer
+from tests.support.services import PostgresServer, RedisServer
 
 
 @pytest.fixture(scope="session")
@@ -123,19 +123,6 @@ def make_product():
     return make
 
 
-def staff_client(app, username: str = "staffer"):
-    """Return a test client signed in as a new staff user, and a CSRF token for its forms."""
-    from store_api.staff.models import User
-
-    with state(app).db.unit_of_work() as session:
-        user = User(username=username, display_name=username, role="staff")
-        user.set_password("staff-pass-01")
-        session.add(user)
-    client = app.test_client()
-    assert client.post("/api/v1/session", json={"username": username,
-                                                "password": "staff-pass-01"}).status_code == 200
-    page = client.get("/console/labels").get_data(as_text=True)
-    return client, page.split('name="csrf_token" value="')[1].split('"')[0]
 
 
 @pytest.fixture
@@ -159,6 +146,6 @@ def worker_clock(monkeypatch):
 @pytest.fixture
 def consignment(app, make_product):
     """Two factories, each with a forwarded order, an API token and a portal login."""
-    from tests.consignment import build
+    from tests.support.consignment import build
 
     return build(app, make_product)

@@ -13,8 +13,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from store_api.catalogue import pictures
-from store_api.catalogue import sheets as catalogue_import
+from store_api.catalogue import pictures, sheet_import, sheets
 from store_api.catalogue.models import Product, ShelfSlot
 from store_api.core.errors import CatalogueError, DomainError, RowProblem
 from store_api.core.state import state
@@ -86,7 +85,7 @@ def _form_page(product: Product | None, cells: dict, problems=(), status: int = 
                                        level=level) for level in levels})
     by_field = problems_by_field(problems, lambda field: _column_of(field, levels[0]))
     return render_template("console/product_form.html", product=product, cells=cells,
-                           columns=catalogue_import.columns(levels), names=names,
+                           columns=sheets.columns(levels), names=names,
                            problems=by_field), status
 
 
@@ -111,8 +110,8 @@ def edit_product(sku: str):
     """One product's form, filled in, with its pictures."""
     levels, _ = _levels()
     product = _load(sku)
-    cells = dict(zip(catalogue_import.columns(levels),
-                     catalogue_import.product_cells(product, levels), strict=True))
+    cells = dict(zip(sheets.columns(levels),
+                     sheets.product_cells(product, levels), strict=True))
     return _form_page(product, cells)
 
 
@@ -124,7 +123,7 @@ def save_product(sku: str | None = None):
     levels, business_types = _levels()
     product = _load(sku) if sku else None
     cells = {name: request.form.get(name, "").strip()[:4000]
-             for name in catalogue_import.columns(levels)}
+             for name in sheets.columns(levels)}
     if product is not None:
         cells["sku"] = product.sku
     elif db_session().scalar(select(Product.id).where(Product.sku == cells["sku"])):
@@ -132,7 +131,7 @@ def save_product(sku: str | None = None):
         taken = RowProblem(FORM, 1, cells["sku"], "sku", _l("is already taken by another product"))
         return _form_page(None, cells, [taken], 409)
     try:
-        catalogue_import.apply(state().db, FORM, [(1, cells)], member_levels=levels,
+        sheet_import.apply(state().db, FORM, [(1, cells)], member_levels=levels,
                                business_types=business_types,
                                actor=current_user.audit_actor)
     except CatalogueError as error:
@@ -176,7 +175,7 @@ def _sheet_response(data: bytes, name: str, kind: str) -> Response:
 def export_products(kind: str):
     """Every product in the import's format."""
     levels, _ = _levels()
-    return _sheet_response(catalogue_import.export(db_session(), levels, kind), "products",
+    return _sheet_response(sheets.export(db_session(), levels, kind), "products",
                            kind)
 
 
@@ -185,7 +184,7 @@ def export_products(kind: str):
 def product_template(kind: str):
     """The import's columns with one example row."""
     levels, _ = _levels()
-    return _sheet_response(catalogue_import.template(levels, kind), "products-template", kind)
+    return _sheet_response(sheets.template(levels, kind), "products-template", kind)
 
 
 def _upload_dir():
@@ -208,7 +207,7 @@ def check_import():
     upload = request.files.get("sheet")
     name = (upload.filename or "")[-100:] if upload else ""
     data = upload.read() if upload else b""
-    sheet = catalogue_import.read_sheet(name, data, _levels()[0])  # refuses other files
+    sheet = sheets.read_sheet(name, data, _levels()[0])  # refuses other files
     stored = f"{hashlib.sha256(data).hexdigest()}.{name.rsplit('.', 1)[-1].lower()}"
     folder = _upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -224,12 +223,12 @@ def _sheet(stored: str):
         raise DomainError(_l("That upload is gone; send the file again."), code="not_found",
                           status=404)
     levels, _ = _levels()
-    return catalogue_import.read_sheet(stored, (_upload_dir() / stored).read_bytes(), levels)
+    return sheets.read_sheet(stored, (_upload_dir() / stored).read_bytes(), levels)
 
 
 def _show_plan(stored: str, name: str, sheet):
     levels, business_types = _levels()
-    plan = catalogue_import.dry_run(db_session(), name, sheet, member_levels=levels,
+    plan = sheet_import.dry_run(db_session(), name, sheet, member_levels=levels,
                                     business_types=business_types)
     return render_template("console/import.html", plan=plan, stored=stored, name=name), (
         422 if plan.problems else 200)
@@ -243,7 +242,7 @@ def apply_import():
     stored, name = request.form.get("stored", ""), request.form.get("name", "")[-100:]
     sheet = _sheet(stored)
     try:
-        plan = catalogue_import.apply(state().db, name, sheet, member_levels=levels,
+        plan = sheet_import.apply(state().db, name, sheet, member_levels=levels,
                                       business_types=business_types,
                                       actor=current_user.audit_actor)
     except CatalogueError:

@@ -7,7 +7,7 @@ import io
 import sqlite3
 import time
 
-from tests.e2e.conftest import screenshot
+from tests.support.browser import screenshot
 
 
 def _sheet(path) -> list[dict]:

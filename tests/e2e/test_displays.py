@@ -9,9 +9,8 @@ import uuid
 
 import requests
 
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_scan_to_order import pick_products
-from tests.services import StoreServer
+from tests.support.browser import pick_products, screenshot
+from tests.support.services import StoreServer
 
 ZONES = ("bestseller", "cross-border", "streamer")
 

@@ -6,8 +6,7 @@ import uuid
 
 import requests
 
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_scan_to_order import pick_products
+from tests.support.browser import pick_products, screenshot
 
 
 def paid_factory_order(server) -> tuple[str, str]:

@@ -3,7 +3,7 @@ a second browser, and start over by itself after a minute without a touch."""
 
 import re
 
-from tests.e2e.conftest import screenshot
+from tests.support.browser import screenshot
 
 
 def kiosk_page(browser):

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.e2e.conftest import screenshot
+from tests.support.browser import screenshot
 
 
 def test_scan_page_on_a_phone(live_server, phone):

@@ -14,7 +14,7 @@ from store_api.orders.models import Cart, CartLine, Order
 from store_api.stock import inventory
 from store_api.stock.inventory import StockLine
 from store_api.stock.models import StockLedgerEntry
-from tests.conftest import staff_client
+from tests.support.clients import staff_client
 
 SHIP = {"recipient_name": "张三", "recipient_phone": "13900000000", "ship_address": "杭州市西湖区"}
 

@@ -29,7 +29,7 @@ def test_redis_broker_delivers_between_separate_clients(redis_server):
 
 
 def test_redis_broker_fails_loudly_when_redis_is_gone():
-    from tests.services import free_port
+    from tests.support.services import free_port
 
     broker = RedisBroker(redis.Redis.from_url(f"redis://127.0.0.1:{free_port()}/0",
                                               socket_connect_timeout=0.5))

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from store_api.core.state import state
 from store_api.orders.models import CartLine
-from tests.integration.test_demo_load import load
+from tests.support.centre import load
 
 
 @pytest.fixture

@@ -9,14 +9,14 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from store_api.catalogue import sheets as catalogue_import
+from store_api.catalogue import sheet_import, sheets
 from store_api.catalogue.models import PriceTier, Product, ProductImage, ShelfSlot
 from store_api.core import audit
 from store_api.core.errors import CatalogueError
 from store_api.core.models import AuditLogEntry
 from store_api.core.state import state
 from store_api.demo.centre import load_demo
-from tests.integration.test_console_security import sign_in
+from tests.support.clients import sign_in
 
 ACTOR = audit.Actor(None, "staff:test")
 
@@ -55,7 +55,7 @@ def _counts(db):
 
 def _export(db, levels, kind="csv"):
     with db.read_session() as session:
-        return catalogue_import.export(session, levels, kind)
+        return sheets.export(session, levels, kind)
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -63,8 +63,8 @@ def test_an_export_reads_back_as_unchanged(app, db, demo, kind):
     levels, types = demo
     data = _export(db, levels, kind)
     with db.read_session() as session:
-        sheet = catalogue_import.read_sheet(f"all.{kind}", data, levels)
-        plan = catalogue_import.dry_run(session, f"all.{kind}", sheet, member_levels=levels,
+        sheet = sheets.read_sheet(f"all.{kind}", data, levels)
+        plan = sheet_import.dry_run(session, f"all.{kind}", sheet, member_levels=levels,
                                         business_types=types)
     assert plan.problems == []
     assert plan.count("unchanged") == len(sheet) == 63
@@ -77,9 +77,9 @@ def test_a_bad_row_is_named_by_the_dry_run_and_nothing_is_written(app, db, demo)
     rows[9]["price_standard"] = "12:abc"
     rows.append(dict(rows[0], sku="NEW-001", slot="Z-1-1", zone="nowhere"))
     before = _counts(db)
-    sheet = catalogue_import.read_sheet("bad.csv", _csv(rows), levels)
+    sheet = sheets.read_sheet("bad.csv", _csv(rows), levels)
     with db.read_session() as session:
-        plan = catalogue_import.dry_run(session, "bad.csv", sheet, member_levels=levels,
+        plan = sheet_import.dry_run(session, "bad.csv", sheet, member_levels=levels,
                                         business_types=types)
     problems = {(p.row, p.field) for p in plan.problems}
     assert (6, "moq") in problems  # row 6 of the sheet: header, then rows[0] is row 2
@@ -87,7 +87,7 @@ def test_a_bad_row_is_named_by_the_dry_run_and_nothing_is_written(app, db, demo)
         row == 11 and field.startswith("price_ladder.standard") for row, field in problems)
     assert (len(rows) + 1, "zone") in problems
     with pytest.raises(CatalogueError):
-        catalogue_import.apply(db, "bad.csv", sheet, member_levels=levels,
+        sheet_import.apply(db, "bad.csv", sheet, member_levels=levels,
                                business_types=types, actor=ACTOR)
     assert _counts(db) == before
 
@@ -100,8 +100,8 @@ def test_applying_adds_and_changes_only_what_differs_and_audits_each(app, db, de
     first["name_en"] = "Renamed boards"
     second["zone"], second["slot"] = "streamer", "Q-9-1"  # a new place for an old product
     rows.append(dict(first, sku="NEW-001", slot="Q-9-2", zone="streamer", status="active"))
-    sheet = catalogue_import.read_sheet("edit.csv", _csv(rows), levels)
-    plan = catalogue_import.apply(db, "edit.csv", sheet, member_levels=levels,
+    sheet = sheets.read_sheet("edit.csv", _csv(rows), levels)
+    plan = sheet_import.apply(db, "edit.csv", sheet, member_levels=levels,
                                   business_types=types, actor=ACTOR)
     assert (plan.count("new"), plan.count("changed")) == (1, 2)
     changed = {row.sku: row.changed for row in plan.rows if row.action == "changed"}
@@ -122,7 +122,7 @@ def test_applying_adds_and_changes_only_what_differs_and_audits_each(app, db, de
         assert update.after["name_en"] == "Renamed boards"
         assert set(update.after) == {"name_en", "price_ladder"}
     # Applying the same sheet again changes nothing.
-    again = catalogue_import.apply(db, "edit.csv", sheet, member_levels=levels,
+    again = sheet_import.apply(db, "edit.csv", sheet, member_levels=levels,
                                    business_types=types, actor=ACTOR)
     assert again.count("unchanged") == len(rows)
 
@@ -133,8 +133,8 @@ def test_two_products_may_swap_places_in_one_sheet(app, db, demo):
     a, b = rows[0], rows[1]
     (a["zone"], a["slot"]), (b["zone"], b["slot"]) = (b["zone"], b["slot"]), (a["zone"],
                                                                             a["slot"])
-    sheet = catalogue_import.read_sheet("swap.csv", _csv(rows), levels)
-    catalogue_import.apply(db, "swap.csv", sheet, member_levels=levels, business_types=types,
+    sheet = sheets.read_sheet("swap.csv", _csv(rows), levels)
+    sheet_import.apply(db, "swap.csv", sheet, member_levels=levels, business_types=types,
                            actor=ACTOR)
     with db.read_session() as session:
         placed = {p.sku: f"{p.slot.aisle}-{p.slot.shelf}-{p.slot.position}" for p in
@@ -143,8 +143,8 @@ def test_two_products_may_swap_places_in_one_sheet(app, db, demo):
     taken = _rows(_export(db, levels))
     taken[2]["zone"], taken[2]["slot"] = taken[3]["zone"], taken[3]["slot"]
     with db.read_session() as session:
-        plan = catalogue_import.dry_run(
-            session, "t.csv", catalogue_import.read_sheet("t.csv", _csv(taken), levels),
+        plan = sheet_import.dry_run(
+            session, "t.csv", sheets.read_sheet("t.csv", _csv(taken), levels),
             member_levels=levels, business_types=types)
     assert {(p.row, p.field) for p in plan.problems} >= {(4, "slot")}
 
@@ -157,15 +157,15 @@ def test_two_products_may_swap_places_in_one_sheet(app, db, demo):
     ("x.xlsx", b"PK\x03\x04 not a workbook", "not a readable XLSX"),
 ])
 def test_files_that_are_not_a_catalogue_sheet_are_refused(name, data, message):
-    with pytest.raises(catalogue_import.SheetError) as refused:
-        catalogue_import.read_sheet(name, data, ["standard"])
+    with pytest.raises(sheets.SheetError) as refused:
+        sheets.read_sheet(name, data, ["standard"])
     assert message in str(refused.value)
 
 
 def test_a_gb18030_csv_from_excel_reads(app, db, demo):
     levels, _ = demo
     text = _export(db, levels).decode("utf-8-sig")
-    sheet = catalogue_import.read_sheet("gbk.csv", text.encode("gb18030"), levels)
+    sheet = sheets.read_sheet("gbk.csv", text.encode("gb18030"), levels)
     assert sheet[0][1]["name_zh"] == _rows(_export(db, levels))[0]["name_zh"]
 
 

@@ -13,7 +13,7 @@ from store_api.orders.models import Order
 from store_api.stock import inventory
 from store_api.stock.inventory import StockLine
 from store_api.stock.models import StockLevel
-from tests.services import StoreServer
+from tests.support.services import StoreServer
 
 BUYERS = 100
 UNITS = 30

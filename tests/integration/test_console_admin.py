@@ -12,7 +12,7 @@ from store_api.core.state import state
 from store_api.factories.models import Factory
 from store_api.staff.models import User
 from store_api.stock.models import StockLocation
-from tests.integration.test_console_security import sign_in
+from tests.support.clients import sign_in
 
 FACTORY = {"code": "NB-JJ", "name_zh": "宁波家居", "name_en": "Ningbo Home",
            "industrial_belt_zh": "宁波 家居", "industrial_belt_en": "Ningbo homeware",

@@ -2,13 +2,13 @@
 clients get 401, forms without their CSRF token are refused, and each role reaches exactly
 what it may."""
 
-import re
 
 import pytest
 
 from store_api.core.state import state
 from store_api.staff.auth import STAFF_ROLES
 from store_api.staff.models import User
+from tests.support.clients import sign_in
 
 # Routes for managers and admins, and for admins alone; everything else in the console is open
 # to all staff. Listed here so that a route losing its guard fails this test.
@@ -34,22 +34,6 @@ SAMPLE = {"number": "X0000000", "group": 1, "job": 1, "forward": 1, "sku": "NO-S
           "direction": "up", "code": "NO-SUCH", "user": 1}
 
 
-def sign_in(app, role: str, username: str | None = None, factory_id: int | None = None):
-    """A test client signed in with a new user of this role, CSRF checks left on."""
-    username = username or f"{role}-user"
-    with state(app).db.unit_of_work() as session:
-        user = User(username=username, display_name=username, role=role, factory_id=factory_id)
-        user.set_password("a-good-pass-01")
-        session.add(user)
-    client = app.test_client()
-    page = client.get("/console/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    answer = client.post("/console/login", data={"username": username,
-                                                 "password": "a-good-pass-01",
-                                                 "csrf_token": token})
-    assert answer.status_code == 303
-    client.csrf_token = token
-    return client
 
 
 def console_routes(app):

@@ -10,27 +10,13 @@ from sqlalchemy import func, select
 from store_api.catalogue.models import Product, ShelfSlot
 from store_api.cli import main
 from store_api.core.errors import CatalogueError
-from store_api.core.models import Base
 from store_api.core.state import state
-from store_api.demo.centre import demo_dir, load_demo
+from store_api.demo.centre import demo_dir
 from store_api.factories.models import Factory
 from store_api.staff.models import User
 from store_api.stock import inventory
 from store_api.stock.models import StockLevel, StockLocation
-
-
-def load(app, folder=None):
-    settings = state(app).settings
-    with state(app).db.unit_of_work() as session:
-        return load_demo(session, media_dir=state(app).media_dir, folder=folder,
-                         member_levels=settings["catalogue.member_levels"],
-                         business_types=settings["catalogue.business_types"])
-
-
-def row_counts(app) -> dict[str, int]:
-    with state(app).db.read_session() as session:
-        return {name: session.scalar(select(func.count()).select_from(table))
-                for name, table in Base.metadata.tables.items()}
+from tests.support.centre import load, row_counts
 
 
 def test_demo_centre_is_a_whole_centre(app):

@@ -16,7 +16,7 @@ from store_api.orders.checkout import Delivery, place_order
 from store_api.orders.models import Order
 from store_api.stock import inventory
 from store_api.stock.inventory import StockLine
-from tests.conftest import staff_client
+from tests.support.clients import staff_client
 
 
 def terms(app, products=12):

@@ -19,8 +19,8 @@ from store_api.fulfilment.models import Forward, ForwardEvent
 from store_api.orders.models import Order
 from store_api.stock import inventory
 from store_api.stock.models import StockLedgerEntry, StockLevel
-from tests.conftest import staff_client
-from tests.consignment import receive_at_centre
+from tests.support.clients import staff_client
+from tests.support.consignment import receive_at_centre
 
 
 def level(app, product_id, kind):

@@ -9,7 +9,7 @@ from store_api.core.state import state
 from store_api.fulfilment import fulfilment
 from store_api.fulfilment.models import Forward
 from store_api.stock.models import StockLedgerEntry
-from tests.integration.test_portal import portal_client
+from tests.support.clients import portal_client
 
 BODIES = {
     "reject": {"reason": "other", "note": "x"},

@@ -1,11 +1,9 @@
 """Faults a centre meets on a busy day, each against real servers: Redis stopped and back,
 PostgreSQL restarted under load, a worker killed with deliveries in flight."""
 
-import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -13,19 +11,8 @@ import uuid
 import pytest
 import requests
 
-from tests.services import PostgresServer, RedisServer, StoreServer, WebhookReceiver
-
-CLI = [sys.executable, "-m", "store_api.cli"]
-
-
-def demo_centre(tmp_path, **env) -> dict:
-    """Load the demo centre with these settings; return the environment that reaches it."""
-    env = {"XUANPIN_PATHS_VAR_DIR": str(tmp_path / "var"), "XUANPIN_LOG_LEVEL": "WARNING",
-           **env}
-    for step in ("init", "demo"):
-        subprocess.run([*CLI, step], env={**os.environ, **env}, check=True,
-                       capture_output=True)
-    return env
+from tests.support.live import CLI, EventListener, buyer_session, demo_centre, order
+from tests.support.services import PostgresServer, RedisServer, StoreServer, WebhookReceiver
 
 
 def stocked_sku(env: dict) -> tuple[str, int]:
@@ -51,39 +38,10 @@ def stocked_sku(env: dict) -> tuple[str, int]:
     return found
 
 
-def buyer_session(url: str, phone: str) -> requests.Session:
-    session = requests.Session()
-    answer = session.post(f"{url}/api/v1/buyer", timeout=10, headers={"Connection": "close"},
-                          json={"phone": phone, "name": "测试", "business_type": "shop"})
-    assert answer.ok, answer.text
-    return session
 
 
-def order(session: requests.Session, url: str, sku: str, quantity: int, key: str | None = None):
-    return session.post(f"{url}/api/v1/orders", timeout=15,
-                        headers={"Idempotency-Key": key or uuid.uuid4().hex},
-                        json={"lines": [{"sku": sku, "quantity": quantity}]})
 
 
-class EventListener:
-    """Reads a zone screen's event stream in a thread and keeps every event's data."""
-
-    def __init__(self, url: str):
-        self.events: list[dict] = []
-        self.response = requests.get(url, stream=True, timeout=(5, 120))
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        try:
-            for line in self.response.iter_lines(decode_unicode=True):
-                if line and line.startswith("data:"):
-                    self.events.append(json.loads(line[5:]))
-        except (requests.RequestException, AttributeError):
-            pass  # closed by the test; urllib3 drops its file object on close
-
-    def close(self) -> None:
-        self.response.close()
 
 
 def _until(check, timeout: float, step: float = 0.2):

@@ -23,7 +23,7 @@ from store_api.orders.checkout import Delivery, place_order
 from store_api.staff.models import User
 from store_api.stock import inventory
 from store_api.stock.inventory import StockLine
-from tests.services import WebhookReceiver
+from tests.support.services import WebhookReceiver
 
 SHIP = Delivery(recipient_name="张三", recipient_phone="13900000000", ship_address="杭州市西湖区")
 
@@ -197,7 +197,7 @@ def test_staff_replay_a_dead_forward_under_its_own_id(app, db, factory_order):
 
 def test_a_forward_whose_delivery_gave_up_waits_on_the_staff_board_until_sent_again(
         app, db, factory_order):
-    from tests.conftest import staff_client
+    from tests.support.clients import staff_client
 
     receiver = WebhookReceiver(factory_order.secret, fail_first=1, fail_status=400)
     try:

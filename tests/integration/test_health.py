@@ -4,7 +4,7 @@ from sqlalchemy import text
 
 from store_api.core import migrate
 from store_api.core.state import state
-from tests.services import RedisServer, free_port
+from tests.support.services import RedisServer, free_port
 
 
 def test_healthz_answers(sqlite_app):

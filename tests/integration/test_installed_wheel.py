@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.services import free_port, wait_for_port
+from tests.support.services import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from store_api.catalogue.models import Product, ShelfSlot, Zone
 from store_api.core.state import state
 from store_api.orders.models import Cart, CartLine
-from tests.integration.test_demo_load import load
+from tests.support.centre import load
 
 
 @pytest.fixture

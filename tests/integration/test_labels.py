@@ -19,9 +19,9 @@ from store_api.cli import main
 from store_api.core.state import state
 from store_api.printing import labels
 from store_api.printing.models import PrintJob
-from tests.conftest import staff_client
-from tests.integration.test_demo_load import load
-from tests.services import unavailable
+from tests.support.centre import load
+from tests.support.clients import staff_client
+from tests.support.services import unavailable
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 TEMPLATES = labels.templates()

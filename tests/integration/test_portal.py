@@ -14,21 +14,8 @@ from store_api.core.state import state
 from store_api.fulfilment import consignment as consignment_service
 from store_api.fulfilment.models import Forward
 from store_api.stock.models import StockLedgerEntry
-from tests.consignment import PORTAL_PASSWORD, receive_at_centre
-
-
-def portal_client(app, side):
-    """Return a test client signed in to the portal as a side's user, and a CSRF token."""
-    client = app.test_client()
-    login = client.get("/console/login").get_data(as_text=True)
-    signed_in = client.post("/console/login", data={
-        "username": side.username, "password": PORTAL_PASSWORD, "csrf_token": _csrf(login)})
-    assert signed_in.status_code == 303 and signed_in.headers["Location"].endswith("/portal/")
-    return client, _csrf(client.get("/portal/").get_data(as_text=True))
-
-
-def _csrf(page: str) -> str:
-    return page.split('name="csrf_token" value="')[1].split('"')[0]
+from tests.support.clients import portal_client
+from tests.support.consignment import receive_at_centre
 
 
 def test_a_factory_accepts_ships_and_the_buyer_sees_the_tracking_number(app, consignment):
@@ -131,7 +118,7 @@ def test_unsold_stock_is_offered_and_taken_back(app, consignment, monkeypatch):
 
 
 def test_staff_and_anonymous_users_cannot_use_the_portal(app, consignment):
-    from tests.conftest import staff_client
+    from tests.support.clients import staff_client
 
     anonymous = app.test_client().get("/portal/forwards")
     assert anonymous.status_code == 302 and "/console/login" in anonymous.headers["Location"]
@@ -147,7 +134,7 @@ def _pdf_text(pdf: bytes) -> str:
 
 
 def test_a_rejected_forward_reaches_the_staff_board_and_is_rerouted_there(app, consignment):
-    from tests.conftest import staff_client
+    from tests.support.clients import staff_client
 
     a = consignment.a
     receive_at_centre(app, a, 30)
@@ -177,7 +164,7 @@ def _late_table(client) -> str:
 def test_forwards_past_their_dispatch_promise_are_flagged_on_the_staff_board(
         app, consignment, monkeypatch):
     from store_api.fulfilment import console_forwards as console
-    from tests.conftest import staff_client
+    from tests.support.clients import staff_client
 
     staff, _ = staff_client(app)
     assert consignment.a.orders[0] not in _late_table(staff)

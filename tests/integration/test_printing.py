@@ -14,8 +14,8 @@ from store_api.printing.queue import printer_states, reprint
 from store_api.staff.models import User
 from store_api.stock import inventory
 from store_api.stock.inventory import StockLine
-from tests.conftest import staff_client
-from tests.services import ListeningPrinter, free_port
+from tests.support.clients import staff_client
+from tests.support.services import ListeningPrinter, free_port
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ def test_the_console_shows_printer_state_and_reprints(shop, printer_port):
 
 
 def test_labels_sent_from_the_console_reach_the_label_printer(make_app, printer_port):
-    from tests.integration.test_demo_load import load
+    from tests.support.centre import load
 
     app = make_app(**{"printing.label_printer": f"tcp://127.0.0.1:{printer_port}"})
     load(app)

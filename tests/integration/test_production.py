@@ -9,7 +9,7 @@ import runpy
 
 from shelf_labels.codes import new_code
 from store_api import create_app
-from tests.services import free_port
+from tests.support.services import free_port
 
 
 def test_every_page_forbids_inline_script_and_framing_except_zone_screens(sqlite_app):
@@ -126,7 +126,7 @@ def test_a_pg_dump_backup_restores_into_a_working_centre(tmp_path, postgres_serv
 
 
 def test_ids_beyond_any_row_in_a_url_name_nothing(sqlite_app):
-    from tests.integration.test_console_security import sign_in
+    from tests.support.clients import sign_in
 
     client = sign_in(sqlite_app, "admin")
     for path in (f"/api/v1/forwards/{2**63}/reroute", f"/console/forwards/{2**31}/cancel",

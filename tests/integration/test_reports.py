@@ -22,7 +22,7 @@ from store_api.staff.models import User
 from store_api.stock import inventory
 from store_api.stock.inventory import StockLine
 from store_api.stock.models import StockLedgerEntry
-from tests.conftest import staff_client
+from tests.support.clients import staff_client
 
 PICKUP = Delivery()
 TZ = "Asia/Shanghai"
@@ -217,7 +217,7 @@ def test_velocity_buyers_and_what_each_type_buys(app, db, centre):
 def test_every_report_page_draws_a_chart_and_its_csv_carries_the_same_rows(app, db, centre,
                                                                           monkeypatch):
     from store_api.fulfilment import consignment
-    from tests.integration.test_console_security import sign_in
+    from tests.support.clients import sign_in
 
     later = utcnow() + timedelta(days=31)  # so the slow movers' report has rows
     monkeypatch.setattr(consignment, "utcnow", lambda: later)

@@ -79,7 +79,7 @@ def test_a_retired_slot_or_archived_product_is_not_shown(sqlite_app, shelf):
 
 
 def test_demo_slot_page_links_a_picture_that_is_served(sqlite_app):
-    from tests.integration.test_demo_load import load
+    from tests.support.centre import load
 
     load(sqlite_app)
     with state(sqlite_app).db.read_session() as session:

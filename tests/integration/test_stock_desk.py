@@ -11,7 +11,7 @@ from store_api.stock import desk as stock_desk
 from store_api.stock import inventory
 from store_api.stock.inventory import StockLine
 from store_api.stock.models import StockLedgerEntry, StockLevel
-from tests.integration.test_console_security import sign_in
+from tests.support.clients import sign_in
 
 ACTOR = audit.Actor(None, "staff:test")
 

@@ -9,7 +9,7 @@ import sys
 import redis
 import requests
 
-from tests.services import free_port, wait_for_port
+from tests.support.services import free_port, wait_for_port
 
 CLI = [sys.executable, "-m", "store_api.cli"]
 

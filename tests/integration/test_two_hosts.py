@@ -7,8 +7,8 @@ import uuid
 
 from sqlalchemy import select
 
-from tests.integration.test_faults import EventListener, buyer_session, demo_centre, order
-from tests.services import StoreServer
+from tests.support.live import EventListener, buyer_session, demo_centre, order
+from tests.support.services import StoreServer
 
 UNITS = 10
 

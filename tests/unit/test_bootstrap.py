@@ -11,6 +11,7 @@ import pytest
 
 from store_api import bootstrap, create_app
 from store_api.fulfilment import forwarding
+from store_api.orders import signals
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,3 +60,16 @@ def test_every_console_area_is_on_the_console(tmp_path):
         for _, view, options in routes.rules:
             assert f"console.{options.get('endpoint', view.__name__)}" in endpoints
     assert {"console.counter", "console.products", "console.labels_page"} <= endpoints
+
+
+def test_fulfilment_receives_every_orders_signal(tmp_path):
+    create_app({"paths.var_dir": str(tmp_path), "database.url": "sqlite://"})
+    for signal, receiver in bootstrap.RECEIVERS:
+        assert receiver in signal.receivers.values()
+    assert {signal for signal, _ in bootstrap.RECEIVERS} == set(signals.SIGNALS)
+
+
+def test_a_signal_nothing_receives_stops_start_up_naming_it(monkeypatch):
+    monkeypatch.setattr(signals.group_cancelled, "receivers", {})
+    with pytest.raises(RuntimeError, match="group-cancelled"):
+        signals.check_received()

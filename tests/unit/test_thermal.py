@@ -6,8 +6,8 @@ from pathlib import Path
 from shelf_labels.layout import LabelData
 from shelf_labels.receipts import CHINESE_MODE, receipt_bytes
 from shelf_labels.thermal import label_bytes
-from tests.services import unavailable
-from tests.unit.test_receipts import RECEIPT
+from tests.support.receipts import RECEIPT
+from tests.support.services import unavailable
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 RASTER = b"\x1dv0"  # GS v 0: print a raster picture
