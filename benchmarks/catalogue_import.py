@@ -135,7 +135,7 @@ def main() -> None:
     rows = sheets.read_sheet("bench.csv", repriced, levels)
     started = time.perf_counter()
     plan = sheet_import.apply(state(app).db, "bench.csv", rows, member_levels=levels,
-                                  business_types=types, actor=audit.Actor(None, "bench"))
+                              business_types=types, actor=audit.Actor(None, "bench"))
     update_seconds = time.perf_counter() - started
     assert plan.count("changed") == args.products
     floor_seconds = floor(app, data, levels)

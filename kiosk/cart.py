@@ -5,13 +5,12 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 
 from store_api.buyers import buyers
 from store_api.core.errors import DomainError
 from store_api.core.state import state
 from store_api.orders import buyer_session, carts
-from store_api.orders.checkout import Delivery, place_order, plan
+from store_api.orders.checkout import Delivery, order_from_cart, plan
 from store_api.web.form_actions import form_number
 from store_api.web.same_origin import local_target, require_same_origin
 from store_api.web.session import db_session
@@ -96,7 +95,6 @@ def _float(name: str) -> float | None:
 @bp.post("/checkout")
 def checkout():
     """Place the order; a repeated submit with the same key lands on the same order."""
-    cart = buyer_session.cart_view(db_session(), buyer_session.current_buyer(db_session()))
     form = request.form
     delivery = Delivery(
         centre=form.get("centre", "pickup"), address=form.get("address", "")[:300],
@@ -106,14 +104,10 @@ def checkout():
         ship_address=form.get("ship_address", "")[:300],
     )
     try:
-        if cart.expired:
-            raise DomainError(_l("Your cart expired; add the products again."),
-                              code="cart_expired", status=410)
-        placed = place_order(
-            state().db, buyer_id=buyer_session.buyer_id(),
-            requested=[(line.product.sku, line.quantity) for line in cart.lines],
+        placed = order_from_cart(
+            state().db, buyer_id=buyer_session.buyer_id(), cart_token=buyer_session.cart_token(),
             delivery=delivery, idempotency_key=form.get("idempotency_key"),
-            settings=state().settings, cart_token=buyer_session.cart_token())
+            settings=state().settings)
     except DomainError as error:
         return checkout_page(error=error, status=error.status)
     return redirect(url_for("orders.order_page", number=placed["number"]), 303)

@@ -13,12 +13,11 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
 
 from kiosk.qr import qr_svg
 from kiosk.streams import event_stream
 from shelf_labels.qr import slot_url
-from store_api.catalogue.models import Zone
+from store_api.catalogue.zones import zone_by_code
 from store_api.core.errors import NotFound
 from store_api.core.events import display_channel
 from store_api.core.state import state
@@ -110,6 +109,6 @@ def display_content(zone: str):
 @bp.get("/display/<zone>/events")
 def display_events(zone: str):
     """A `changed` event whenever an order is placed or the zone's pins change."""
-    if db_session().scalar(select(Zone.id).where(Zone.code == zone[:32])) is None:
+    if zone_by_code(db_session(), zone) is None:
         abort(404)
     return event_stream(["orders", display_channel(zone[:32])], "changed")

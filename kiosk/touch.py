@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from kiosk.qr import qr_svg
-from store_api.catalogue.lookup import search
-from store_api.catalogue.models import Product, ShelfSlot, Zone
+from store_api.catalogue.lookup import categories, on_shelf, search
+from store_api.catalogue.zones import all_zones, zone_by_code
 from store_api.core.errors import DomainError
 from store_api.core.state import state
 from store_api.orders import buyer_session, carts
@@ -33,27 +31,13 @@ def _signer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(state().app.config["SECRET_KEY"], salt="kiosk-handoff")
 
 
-def _products(zone: str | None, category: str | None) -> list[Product]:
-    query = (select(Product).join(ShelfSlot, ShelfSlot.product_id == Product.id)
-             .where(Product.status == "active", ShelfSlot.status == "active")
-             .options(selectinload(Product.slot), selectinload(Product.images))
-             .order_by(Product.sku))
-    if zone:
-        query = query.join(Zone, Zone.id == ShelfSlot.zone_id).where(Zone.code == zone)
-    if category:
-        query = query.where(Product.category == category)
-    return list(db_session().scalars(query.limit(200)))
-
-
 @bp.get("/kiosk")
 def start():
     """The start screen: zones, categories and a search box; this browser becomes a kiosk."""
     session[KIOSK] = True
     session.permanent = True
-    zones = list(db_session().scalars(select(Zone).order_by(Zone.id)))
-    categories = sorted(c for c in db_session().scalars(
-        select(Product.category).where(Product.status == "active").distinct()) if c)
-    return render_template("kiosk/touch_start.html", zones=zones, categories=categories,
+    return render_template("kiosk/touch_start.html", zones=all_zones(db_session()),
+                           categories=categories(db_session()),
                            handed=request.args.get("handed") == "1")
 
 
@@ -63,9 +47,10 @@ def browse():
     text = request.args.get("q", "")[:50].strip()
     zone = request.args.get("zone", "")[:32] or None
     category = request.args.get("category", "")[:40] or None
-    found = search(db_session(), text, limit=60) if text else _products(zone, category)
+    found = (search(db_session(), text, limit=60) if text
+             else on_shelf(db_session(), zone=zone, category=category))
     found = [p for p in found if p.slot is not None and p.slot.status == "active"]
-    heading = db_session().scalar(select(Zone).where(Zone.code == zone)) if zone else None
+    heading = zone_by_code(db_session(), zone)
     return render_template("kiosk/touch_browse.html", products=found, text=text, zone=heading,
                            category=category)
 

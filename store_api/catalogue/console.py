@@ -10,14 +10,11 @@ import time
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
-from store_api.catalogue import pictures, sheet_import, sheets
-from store_api.catalogue.models import Product, ShelfSlot
+from store_api.catalogue import lookup, pictures, sheet_import, sheets
+from store_api.catalogue.models import Product
 from store_api.core.errors import CatalogueError, DomainError, RowProblem
 from store_api.core.state import state
-from store_api.factories.models import Factory
 from store_api.staff.auth import manager_required, staff_required
 from store_api.web.form_actions import act, problems_by_field
 from store_api.web.routes import Routes
@@ -56,17 +53,8 @@ def products():
     """List products by SKU, narrowed by a search and a status."""
     text = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "active")
-    query = select(Product).options(
-        selectinload(Product.factory), selectinload(Product.slot).selectinload(ShelfSlot.zone)
-    ).order_by(Product.sku).limit(500)
-    if status in ("active", "archived"):
-        query = query.where(Product.status == status)
-    if text:
-        like = f"%{text}%"
-        query = query.join(Factory).where(or_(
-            Product.sku.ilike(like), Product.name_zh.ilike(like), Product.name_en.ilike(like),
-            Factory.code.ilike(like)))
-    return render_template("console/products.html", products=list(db_session().scalars(query)),
+    return render_template("console/products.html",
+                           products=lookup.product_list(db_session(), text, status),
                            q=text, status=status)
 
 
@@ -90,8 +78,7 @@ def _form_page(product: Product | None, cells: dict, problems=(), status: int = 
 
 
 def _load(sku: str) -> Product:
-    product = db_session().scalar(select(Product).where(Product.sku == sku).options(
-        selectinload(Product.price_tiers), selectinload(Product.images)))
+    product = lookup.product_to_edit(db_session(), sku)
     if product is None:
         abort(404)
     return product
@@ -126,14 +113,14 @@ def save_product(sku: str | None = None):
              for name in sheets.columns(levels)}
     if product is not None:
         cells["sku"] = product.sku
-    elif db_session().scalar(select(Product.id).where(Product.sku == cells["sku"])):
+    elif lookup.sku_taken(db_session(), cells["sku"]):
         # The new-product form never edits an existing product by accident.
         taken = RowProblem(FORM, 1, cells["sku"], "sku", _l("is already taken by another product"))
         return _form_page(None, cells, [taken], 409)
     try:
         sheet_import.apply(state().db, FORM, [(1, cells)], member_levels=levels,
-                               business_types=business_types,
-                               actor=current_user.audit_actor)
+                           business_types=business_types,
+                           actor=current_user.audit_actor)
     except CatalogueError as error:
         return _form_page(product, cells, error.problems, 422)
     flash(str(_l("Saved %(sku)s.", sku=cells["sku"])), "info")
@@ -229,7 +216,7 @@ def _sheet(stored: str):
 def _show_plan(stored: str, name: str, sheet):
     levels, business_types = _levels()
     plan = sheet_import.dry_run(db_session(), name, sheet, member_levels=levels,
-                                    business_types=business_types)
+                                business_types=business_types)
     return render_template("console/import.html", plan=plan, stored=stored, name=name), (
         422 if plan.problems else 200)
 
@@ -243,13 +230,12 @@ def apply_import():
     sheet = _sheet(stored)
     try:
         plan = sheet_import.apply(state().db, name, sheet, member_levels=levels,
-                                      business_types=business_types,
-                                      actor=current_user.audit_actor)
+                                  business_types=business_types,
+                                  actor=current_user.audit_actor)
     except CatalogueError:
         # The catalogue changed since the dry run; show the problems as they are now.
         return _show_plan(stored, name, sheet)
     skus = [row.sku for row in plan.rows if row.action != "unchanged"]
-    slots = db_session().scalars(select(ShelfSlot.code).join(Product).where(
-        Product.sku.in_(skus))) if skus else []
+    slots = lookup.slot_codes(db_session(), skus)
     return render_template("console/import.html", plan=plan, applied=True,
                            slot_codes=" ".join(slots), name=name)

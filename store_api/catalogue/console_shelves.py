@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from store_api.catalogue import shelves
-from store_api.catalogue.models import Zone
+from store_api.catalogue.zones import all_zones
 from store_api.core.state import state
 from store_api.staff.auth import manager_required, staff_required
 from store_api.web.form_actions import act, form_number
@@ -23,7 +22,7 @@ routes = Routes()
 def shelves_page():
     """A zone's slots in walking order, with what each holds."""
     session = db_session()
-    zones = list(session.scalars(select(Zone).order_by(Zone.id)))
+    zones = all_zones(session)
     zone = request.args.get("zone") or (zones[0].code if zones else "")
     return render_template("console/shelves.html", zones=zones, zone=zone,
                            slots=shelves.listing(session, zone))

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from shelf_labels import codes
-from store_api.catalogue.models import PriceTier, Product, ShelfSlot
+from store_api.catalogue.models import PriceTier, Product, ShelfSlot, Zone
 from store_api.catalogue.pricing import unit_price
 from store_api.core.errors import NotFound
+from store_api.factories.models import Factory
 
 # Couriers charge by volume over this divisor (cm³ per kg) when it exceeds the real weight.
 VOLUMETRIC_DIVISOR = 6000
@@ -114,3 +115,56 @@ def search(session: Session, text: str, limit: int = 30) -> list[Product]:
         .options(selectinload(Product.slot), selectinload(Product.images))
         .order_by(Product.sku).limit(limit)
     ))
+
+
+def on_shelf(session: Session, *, zone: str | None = None, category: str | None = None,
+             limit: int = 200) -> list[Product]:
+    """Return active products on an active slot, of a zone or a category, by SKU."""
+    query = (select(Product).join(ShelfSlot, ShelfSlot.product_id == Product.id)
+             .where(Product.status == "active", ShelfSlot.status == "active")
+             .options(selectinload(Product.slot), selectinload(Product.images))
+             .order_by(Product.sku))
+    if zone:
+        query = query.join(Zone, Zone.id == ShelfSlot.zone_id).where(Zone.code == zone)
+    if category:
+        query = query.where(Product.category == category)
+    return list(session.scalars(query.limit(limit)))
+
+
+def categories(session: Session) -> list[str]:
+    """Return the categories of active products, sorted."""
+    return sorted(c for c in session.scalars(
+        select(Product.category).where(Product.status == "active").distinct()) if c)
+
+
+def product_list(session: Session, text: str, status: str, limit: int = 500) -> list[Product]:
+    """Return products by SKU with their factory and slot, narrowed by a search over SKU, names
+    and factory code, and by status ("active", "archived"; anything else is every status)."""
+    query = select(Product).options(
+        selectinload(Product.factory), selectinload(Product.slot).selectinload(ShelfSlot.zone)
+    ).order_by(Product.sku).limit(limit)
+    if status in ("active", "archived"):
+        query = query.where(Product.status == status)
+    if text:
+        like = f"%{text}%"
+        query = query.join(Factory).where(or_(
+            Product.sku.ilike(like), Product.name_zh.ilike(like), Product.name_en.ilike(like),
+            Factory.code.ilike(like)))
+    return list(session.scalars(query))
+
+
+def product_to_edit(session: Session, sku: str) -> Product | None:
+    """Return a product with its ladder and pictures, or None."""
+    return session.scalar(select(Product).where(Product.sku == sku).options(
+        selectinload(Product.price_tiers), selectinload(Product.images)))
+
+
+def sku_taken(session: Session, sku: str) -> bool:
+    """Tell whether a product has this SKU."""
+    return session.scalar(select(Product.id).where(Product.sku == sku)) is not None
+
+
+def slot_codes(session: Session, skus: list[str]) -> list[str]:
+    """Return the codes of the slots holding these products."""
+    return list(session.scalars(select(ShelfSlot.code).join(Product).where(
+        Product.sku.in_(skus)))) if skus else []

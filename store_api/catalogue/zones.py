@@ -20,3 +20,13 @@ def sync_zones(session: Session) -> int:
             created += 1
     session.flush()
     return created
+
+
+def all_zones(session: Session) -> list[Zone]:
+    """Return every zone, in the order they were made."""
+    return list(session.scalars(select(Zone).order_by(Zone.id)))
+
+
+def zone_by_code(session: Session, code: str | None) -> Zone | None:
+    """Return the zone with this code, or None."""
+    return session.scalar(select(Zone).where(Zone.code == code[:32])) if code else None

@@ -4,9 +4,8 @@ products each zone's screen puts first."""
 from __future__ import annotations
 
 from flask import render_template, request
-from sqlalchemy import select
 
-from store_api.catalogue.models import Zone
+from store_api.catalogue.zones import all_zones
 from store_api.core.state import state
 from store_api.displays import displays, screens
 from store_api.staff.auth import staff_required
@@ -21,7 +20,7 @@ routes = Routes()
 @staff_required
 def displays_page():
     """Each zone with its pinned products, and a link to its screen."""
-    zones = list(db_session().scalars(select(Zone).order_by(Zone.id)))
+    zones = all_zones(db_session())
     silent_after = state().settings["displays.silent_after_s"]
     return render_template("console/displays.html", zones=zones,
                            pins=displays.pins(db_session()),

@@ -103,3 +103,13 @@ class FactoryCaller:
     def actor(self) -> str:
         """How the ledger and histories name it."""
         return f"factory:{self.code}"
+
+
+def all_factories(session: Session) -> list[Factory]:
+    """Return every factory by code."""
+    return list(session.scalars(select(Factory).order_by(Factory.code)))
+
+
+def find_factory(session: Session, code: str) -> Factory | None:
+    """Return the factory with this code, or None."""
+    return session.scalar(select(Factory).where(Factory.code == code[:32]))

@@ -6,17 +6,14 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from store_api.catalogue.rules import format_money
 from store_api.core.errors import CatalogueError, DomainError
 from store_api.core.state import state
 from store_api.factories import access as factory_access
-from store_api.factories.models import Factory
 from store_api.fulfilment import factories
 from store_api.staff import users
 from store_api.staff.auth import admin_required
-from store_api.staff.models import User
 from store_api.web.form_actions import act, form_number, problems_by_field
 from store_api.web.routes import Routes
 from store_api.web.session import db_session
@@ -28,8 +25,8 @@ routes = Routes()
 @admin_required
 def factories_page():
     """Every factory, and the form for a new one."""
-    listed = db_session().scalars(select(Factory).order_by(Factory.code))
-    return render_template("console/factories.html", factories=list(listed), cells={},
+    return render_template("console/factories.html",
+                           factories=factory_access.all_factories(db_session()), cells={},
                            problems={})
 
 
@@ -45,18 +42,17 @@ def create_factory():
     try:
         code = factories.save(state().db, None, cells, actor=current_user.audit_actor)
     except CatalogueError as error:
-        listed = db_session().scalars(select(Factory).order_by(Factory.code))
-        return render_template("console/factories.html", factories=list(listed), cells=cells,
+        listed = factory_access.all_factories(db_session())
+        return render_template("console/factories.html", factories=listed, cells=cells,
                                problems=problems_by_field(error.problems)), 422
     return redirect(url_for("console.factory_page", code=code), 303)
 
 
 def _factory_page(code: str, *, cells=None, problems=None, shown=None, status=200):
-    factory = db_session().scalar(select(Factory).where(Factory.code == code))
+    factory = factory_access.find_factory(db_session(), code)
     if factory is None:
         abort(404)
-    portal_users = db_session().scalars(select(User).where(User.factory_id == factory.id)
-                                        .order_by(User.username))
+    portal_users = users.portal_users(db_session(), factory.id)
     if cells is None:
         cells = {name: getattr(factory, name, "") for name in factories.FIELDS}
         cells["mixed_batch_min"] = format_money(factory.mixed_batch_min_fen)
@@ -151,9 +147,7 @@ def add_portal_user(code: str):
 @admin_required
 def users_page():
     """Staff accounts and their roles."""
-    listed = db_session().scalars(select(User).where(User.role != "factory")
-                                  .order_by(User.role, User.username))
-    return render_template("console/users.html", users=list(listed))
+    return render_template("console/users.html", users=users.staff_accounts(db_session()))
 
 
 @routes.post("/users")

@@ -10,17 +10,14 @@ from zoneinfo import ZoneInfo
 
 from flask import after_this_request, g, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from store_api.api import Operations, schemas
 from store_api.core import webhooks
 from store_api.core.errors import DomainError
 from store_api.core.state import state
-from store_api.factories.access import FactoryCaller
-from store_api.factories.models import Factory
-from store_api.fulfilment import consignment, forwarding, fulfilment
-from store_api.fulfilment.models import FORWARD_STATES, InboundWebhook
+from store_api.factories.access import FactoryCaller, find_factory
+from store_api.fulfilment import callbacks, consignment, forwarding, fulfilment
+from store_api.fulfilment.models import FORWARD_STATES
 from store_api.web.session import db_session
 
 # This module's operations, added to the API by the bootstrap.
@@ -221,7 +218,7 @@ def _parcel(lines) -> list[fulfilment.ParcelLine] | None:
            errors=((401, "Not signed with the factory's secret"),))
 def factory_webhook(code: str):
     session = db_session()
-    factory = session.scalar(select(Factory).where(Factory.code == code[:32]))
+    factory = find_factory(session, code)
     headers = request.headers
     secrets = (forwarding.signing_secrets(factory, state().app.config["SECRET_KEY"])
                if factory is not None and factory.webhook_secret_encrypted else [])
@@ -231,8 +228,7 @@ def factory_webhook(code: str):
                                           time.time()):
         raise DomainError(_l("The callback's signature does not verify."),
                           code="bad_signature", status=401)
-    if session.scalar(select(InboundWebhook.id).where(InboundWebhook.factory_id == factory.id,
-                                                      InboundWebhook.webhook_id == webhook_id)):
+    if callbacks.taken_before(session, factory.id, webhook_id):
         return {"applied": False}  # a repeat of one already taken
     event = request.get_json(silent=True) or {}
     data = event.get("data") if isinstance(event, dict) else None
@@ -240,9 +236,5 @@ def factory_webhook(code: str):
     if action is None or not isinstance(data, dict):
         raise DomainError(_l("Unknown callback type."), code="unknown_event", field="type")
     outcome = action(FactoryCaller(factory.id, factory.code), data)
-    try:
-        with state().db.unit_of_work() as writing:
-            writing.add(InboundWebhook(factory_id=factory.id, webhook_id=webhook_id))
-    except IntegrityError:
-        pass  # the same delivery arrived twice at once; the action itself is idempotent
+    callbacks.remember(state().db, factory.id, webhook_id)
     return {"forward": outcome.forward, "state": outcome.state, "applied": outcome.applied}

@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 from store_api.api import Operations, schemas
 from store_api.buyers import buyers
 from store_api.catalogue.lookup import find_slot
-from store_api.core.errors import DomainError, NotFound
+from store_api.core.errors import NotFound
 from store_api.core.state import state
 from store_api.orders import buyer_session, carts, orders
-from store_api.orders.checkout import Delivery, place_order
+from store_api.orders.checkout import Delivery, order_from_cart, place_order
 from store_api.orders.shelf_view import SlotView, also_ordered, slot_view
 from store_api.web.page_cache import app_cache
 from store_api.web.session import db_session
@@ -171,20 +171,13 @@ def delivery_from(payload: schemas.DeliveryIn) -> Delivery:
            headers=("Idempotency-Key",),
            errors=((401, "The device has not said who the buyer is (POST /buyer)"),))
 def create_order(payload: schemas.OrderIn):
+    placing = dict(buyer_id=buyer_session.buyer_id(), delivery=delivery_from(payload.delivery),
+                   idempotency_key=request.headers.get("Idempotency-Key"),
+                   settings=state().settings)
     if payload.lines is None:
-        cart = buyer_session.cart_view(db_session(), buyer_session.current_buyer(db_session()))
-        if cart.expired:
-            raise DomainError(_l("Your cart expired; add the products again."),
-                              code="cart_expired", field="lines", status=410)
-        requested = [(line.product.sku, line.quantity) for line in cart.lines]
-        token = buyer_session.cart_token()
-    else:
-        requested = [(line.sku, line.quantity) for line in payload.lines]
-        token = None
-    return place_order(state().db, buyer_id=buyer_session.buyer_id(), requested=requested,
-                       delivery=delivery_from(payload.delivery),
-                       idempotency_key=request.headers.get("Idempotency-Key"),
-                       settings=state().settings, cart_token=token)
+        return order_from_cart(state().db, cart_token=buyer_session.cart_token(), **placing)
+    return place_order(state().db, requested=[(line.sku, line.quantity) for line in payload.lines],
+                       **placing)
 
 
 def order_body(number: str) -> dict:

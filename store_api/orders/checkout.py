@@ -35,6 +35,7 @@ from store_api.orders.carts import (
     products_by_sku,
     shortfalls,
     unknown_sku,
+    view,
 )
 from store_api.orders.models import Cart, CartLine, FulfilmentGroup, Order, OrderLine
 from store_api.orders.orders import load_order, order_summary
@@ -329,3 +330,20 @@ def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
             if attempt == ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
+
+
+def order_from_cart(db: Database, *, buyer_id: int | None, cart_token: str | None,
+                    delivery: Delivery, idempotency_key, settings: Settings) -> dict:
+    """Place an order of what the device's cart holds (the page's checkout and the API's
+    order without lines); an expired cart is refused."""
+    base = settings["catalogue.member_levels"][0]
+    with db.read_session() as session:
+        cart = view(session, cart_token, level=base, base_level=base,
+                    idle_minutes=settings["carts.idle_minutes"])
+        if cart.expired:
+            raise DomainError(_l("Your cart expired; add the products again."),
+                              code="cart_expired", field="lines", status=410)
+        requested = [(line.product.sku, line.quantity) for line in cart.lines]
+    return place_order(db, buyer_id=buyer_id, requested=requested, delivery=delivery,
+                       idempotency_key=idempotency_key, settings=settings,
+                       cart_token=cart_token)

@@ -17,10 +17,9 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from shelf_labels.pdf import pdf_to_png, render_pdf
-from store_api.catalogue.models import Zone
+from store_api.catalogue.zones import all_zones
 from store_api.core.errors import DomainError
 from store_api.core.state import state
 from store_api.printing import labels
@@ -44,7 +43,7 @@ def labels_page(error: DomainError | None = None, status: int = 200):
     """Choose slots and a template; list the labels a change has made stale."""
     _, base_level = _settings()
     session = db_session()
-    zones = list(session.scalars(select(Zone).order_by(Zone.id)))
+    zones = all_zones(session)
     return render_template("console/labels.html", templates=labels.templates(), zones=zones,
                            stale=labels.stale_labels(session, base_level), error=error,
                            form=request.form), status

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from flask import render_template
-from sqlalchemy import select
 
 from store_api.core.state import state
 from store_api.printing import queue as printing
-from store_api.printing.models import PrintJob
 from store_api.staff.auth import staff_required
 from store_api.web.form_actions import act
 from store_api.web.routes import Routes
@@ -20,8 +18,7 @@ routes = Routes()
 @staff_required
 def prints():
     """List recent print jobs and each printer's state."""
-    jobs = db_session().scalars(select(PrintJob).order_by(PrintJob.id.desc()).limit(100))
-    return render_template("console/prints.html", jobs=list(jobs),
+    return render_template("console/prints.html", jobs=printing.recent_jobs(db_session()),
                            printers=printing.printer_states(db_session()))
 
 

@@ -167,3 +167,8 @@ def printer_states(session: Session) -> list[dict]:
         latest.setdefault(job.printer, job)
     return [{"printer": name, "status": job.status, "error": job.error, "job": job.id}
             for name, job in sorted(latest.items())]
+
+
+def recent_jobs(session: Session, limit: int = 100) -> list[PrintJob]:
+    """Return the latest print jobs, newest first."""
+    return list(session.scalars(select(PrintJob).order_by(PrintJob.id.desc()).limit(limit)))

@@ -6,6 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from store_api.core import audit
 from store_api.core.db import Database
@@ -77,3 +78,15 @@ def reset_password(db: Database, user_id: int, password, *, actor: audit.Actor) 
         user = _user(session, user_id)
         user.set_password(password)
         audit.record(session, actor, "user.password", "user", user.username)
+
+
+def portal_users(session: Session, factory_id: int) -> list[User]:
+    """Return a factory's portal accounts by username."""
+    return list(session.scalars(select(User).where(User.factory_id == factory_id)
+                                .order_by(User.username)))
+
+
+def staff_accounts(session: Session) -> list[User]:
+    """Return the centre's own accounts by role and username."""
+    return list(session.scalars(select(User).where(User.role != "factory")
+                                .order_by(User.role, User.username)))

@@ -7,16 +7,14 @@ from datetime import timedelta
 from flask import flash, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from store_api.catalogue.models import Zone
+from store_api.catalogue.zones import all_zones
 from store_api.core.errors import DomainError
 from store_api.core.models import utcnow
 from store_api.core.state import state
 from store_api.staff.auth import manager_required, staff_required
 from store_api.stock import desk as stock_desk
-from store_api.stock.models import StockLedgerEntry
+from store_api.stock import inventory
 from store_api.web.form_actions import act, form_number
 from store_api.web.routes import Routes
 from store_api.web.session import db_session
@@ -28,11 +26,8 @@ routes = Routes()
 @staff_required
 def receiving():
     """Scan or type a code, enter how many arrived; the latest arrivals below."""
-    recent = db_session().scalars(
-        select(StockLedgerEntry).where(StockLedgerEntry.reason == "receive")
-        .options(joinedload(StockLedgerEntry.product))
-        .order_by(StockLedgerEntry.id.desc()).limit(20))
-    return render_template("console/receiving.html", recent=list(recent))
+    return render_template("console/receiving.html",
+                           recent=inventory.recent_entries(db_session(), "receive"))
 
 
 @routes.post("/receiving")
@@ -57,7 +52,7 @@ def counts(variances=None, status: int = 200):
     session = db_session()
     zone = request.values.get("zone", "")
     return render_template(
-        "console/counts.html", zones=list(session.scalars(select(Zone).order_by(Zone.id))),
+        "console/counts.html", zones=all_zones(session),
         zone=zone, slots=stock_desk.count_sheet(session, zone) if zone else [],
         variances=variances, reasons=stock_desk.ADJUST_REASONS,
         recent=stock_desk.recent_variances(session, utcnow() - timedelta(days=30))), status

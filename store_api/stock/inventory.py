@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from store_api.catalogue.rules import MAX_QUANTITY
 from store_api.core.errors import DomainError, InsufficientStock, StockConflict
@@ -242,3 +242,11 @@ def check_ledger(session: Session) -> list[Drift]:
         if have != want:
             drifts.append(Drift(*key, *have, *want))
     return drifts
+
+
+def recent_entries(session: Session, reason: str, limit: int = 20) -> list[StockLedgerEntry]:
+    """Return the latest ledger rows of one reason, newest first, with their products."""
+    return list(session.scalars(
+        select(StockLedgerEntry).where(StockLedgerEntry.reason == reason)
+        .options(joinedload(StockLedgerEntry.product))
+        .order_by(StockLedgerEntry.id.desc()).limit(limit)))

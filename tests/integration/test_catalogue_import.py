@@ -65,7 +65,7 @@ def test_an_export_reads_back_as_unchanged(app, db, demo, kind):
     with db.read_session() as session:
         sheet = sheets.read_sheet(f"all.{kind}", data, levels)
         plan = sheet_import.dry_run(session, f"all.{kind}", sheet, member_levels=levels,
-                                        business_types=types)
+                                    business_types=types)
     assert plan.problems == []
     assert plan.count("unchanged") == len(sheet) == 63
 
@@ -80,7 +80,7 @@ def test_a_bad_row_is_named_by_the_dry_run_and_nothing_is_written(app, db, demo)
     sheet = sheets.read_sheet("bad.csv", _csv(rows), levels)
     with db.read_session() as session:
         plan = sheet_import.dry_run(session, "bad.csv", sheet, member_levels=levels,
-                                        business_types=types)
+                                    business_types=types)
     problems = {(p.row, p.field) for p in plan.problems}
     assert (6, "moq") in problems  # row 6 of the sheet: header, then rows[0] is row 2
     assert (11, "price_ladder.standard[1]") in problems or any(
@@ -88,7 +88,7 @@ def test_a_bad_row_is_named_by_the_dry_run_and_nothing_is_written(app, db, demo)
     assert (len(rows) + 1, "zone") in problems
     with pytest.raises(CatalogueError):
         sheet_import.apply(db, "bad.csv", sheet, member_levels=levels,
-                               business_types=types, actor=ACTOR)
+                           business_types=types, actor=ACTOR)
     assert _counts(db) == before
 
 
@@ -102,7 +102,7 @@ def test_applying_adds_and_changes_only_what_differs_and_audits_each(app, db, de
     rows.append(dict(first, sku="NEW-001", slot="Q-9-2", zone="streamer", status="active"))
     sheet = sheets.read_sheet("edit.csv", _csv(rows), levels)
     plan = sheet_import.apply(db, "edit.csv", sheet, member_levels=levels,
-                                  business_types=types, actor=ACTOR)
+                              business_types=types, actor=ACTOR)
     assert (plan.count("new"), plan.count("changed")) == (1, 2)
     changed = {row.sku: row.changed for row in plan.rows if row.action == "changed"}
     assert sorted(changed[first["sku"]]) == ["name_en", "price_ladder"]
@@ -123,7 +123,7 @@ def test_applying_adds_and_changes_only_what_differs_and_audits_each(app, db, de
         assert set(update.after) == {"name_en", "price_ladder"}
     # Applying the same sheet again changes nothing.
     again = sheet_import.apply(db, "edit.csv", sheet, member_levels=levels,
-                                   business_types=types, actor=ACTOR)
+                               business_types=types, actor=ACTOR)
     assert again.count("unchanged") == len(rows)
 
 
@@ -135,7 +135,7 @@ def test_two_products_may_swap_places_in_one_sheet(app, db, demo):
                                                                             a["slot"])
     sheet = sheets.read_sheet("swap.csv", _csv(rows), levels)
     sheet_import.apply(db, "swap.csv", sheet, member_levels=levels, business_types=types,
-                           actor=ACTOR)
+                       actor=ACTOR)
     with db.read_session() as session:
         placed = {p.sku: f"{p.slot.aisle}-{p.slot.shelf}-{p.slot.position}" for p in
                   session.scalars(select(Product).where(Product.sku.in_([a["sku"], b["sku"]])))}
