@@ -14,10 +14,18 @@ from store_api import create_app
 from store_api.catalogue.models import PriceTier, Product, ShelfSlot, Zone
 from store_api.catalogue.zones import sync_zones
 from store_api.core import migrate
+from store_api.core.clock import CLOCK
 from store_api.core.state import state
 from store_api.factories.models import Factory
 from store_api.stock.locations import centre_location, factory_location
 from tests.support.services import PostgresServer, RedisServer
+
+
+@pytest.fixture(autouse=True)
+def _clock_runs_again():
+    """Whatever a test held the store's clock at, the next test starts with it running."""
+    yield
+    CLOCK.now = None
 
 
 @pytest.fixture(scope="session")
@@ -127,20 +135,15 @@ def make_product():
 
 @pytest.fixture
 def worker_clock(monkeypatch):
-    """Hold the worker's clock still and its jitter at nought, so retry delays are exact.
-
-    Returns the instant the worker sees; tests move it by setting `worker_clock.now`.
-    """
+    """Hold the store's clock still and the worker's jitter at nought, so retry delays are
+    exact. Returns the clock; tests move it by setting `worker_clock.now`."""
     from datetime import UTC, datetime
 
     import store_api.core.worker as worker
 
-    class Clock:
-        now = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
-
-    monkeypatch.setattr(worker, "utcnow", lambda: Clock.now)
+    CLOCK.now = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
     monkeypatch.setattr(worker.random, "uniform", lambda low, high: 0.0)
-    return Clock
+    return CLOCK
 
 
 @pytest.fixture

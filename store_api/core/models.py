@@ -19,6 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from store_api.core.clock import CLOCK
+
 # Named constraints keep migrations identical on SQLite and PostgreSQL.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -53,8 +55,8 @@ class Base(DeclarativeBase):
 
 
 def utcnow() -> datetime:
-    """Return the current time in UTC."""
-    return datetime.now(UTC)
+    """Return the current time in UTC, as the store's clock tells it."""
+    return CLOCK.now
 
 
 def created_at_column():

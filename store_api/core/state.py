@@ -9,6 +9,7 @@ import redis
 from flask import Flask, current_app
 
 from store_api.core.broker import InProcessBroker, RedisBroker
+from store_api.core.clock import CLOCK, Clock
 from store_api.core.db import Database
 from store_api.core.scans import ScanRecorder
 from store_api.core.settings import Settings
@@ -26,6 +27,7 @@ class AppState:
     scans: ScanRecorder
     app: Flask
     jobs: Jobs
+    clock: Clock = CLOCK
 
     @property
     def media_dir(self):

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from store_api.api import Operations, schemas
 from store_api.core import webhooks
 from store_api.core.errors import DomainError
+from store_api.core.models import utcnow
 from store_api.core.state import state
 from store_api.factories.access import FactoryCaller, find_factory
 from store_api.fulfilment import callbacks, consignment, forwarding, fulfilment
@@ -26,7 +27,7 @@ operation = Operations()
 
 def _period(query: schemas.PeriodQuery) -> consignment.Period:
     timezone = state().settings["centre.timezone"]
-    today = datetime.now(ZoneInfo(timezone)).date()
+    today = utcnow().astimezone(ZoneInfo(timezone)).date()
     return consignment.period(query.start or today.replace(day=1).isoformat(),
                               query.end or today.isoformat(), timezone)
 

@@ -184,7 +184,7 @@ def test_a_new_screen_shows_a_code_until_staff_approve_it_with_a_zone(app, monke
 
     # Quiet for longer than displays.silent_after_s, it is flagged.
     later = utcnow() + timedelta(seconds=state(app).settings["displays.silent_after_s"] + 1)
-    monkeypatch.setattr(screens, "utcnow", lambda: later)
+    state(app).clock.now = later
     assert 'class="silent"' in staff.get("/console/displays").get_data(as_text=True)
     tv.get("/display/cross-border/content.json")  # a heartbeat
     assert 'class="silent"' not in staff.get("/console/displays").get_data(as_text=True)

@@ -204,7 +204,7 @@ def test_stock_unsold_for_thirty_days_is_offered_back_and_shows_on_the_statement
     with state(app).db.read_session() as session:
         assert consignment_service.unsold(session, a.factory_id, days, percent) == []
     later = utcnow() + timedelta(days=31)
-    monkeypatch.setattr(consignment_service, "utcnow", lambda: later)
+    state(app).clock.now = later
     with state(app).db.read_session() as session:
         offered = consignment_service.unsold(session, a.factory_id, days, percent)
     assert [(r.sku, r.available, r.offer_unit_fen) for r in offered] == [(a.sku, 40, 400)]

@@ -104,7 +104,7 @@ def test_unsold_stock_is_offered_and_taken_back(app, consignment, monkeypatch):
     client, token = portal_client(app, a)
     assert a.sku not in client.get("/portal/unsold").get_data(as_text=True)
     later = utcnow() + timedelta(days=31)
-    monkeypatch.setattr(consignment_service, "utcnow", lambda: later)
+    state(app).clock.now = later
     page = client.get("/portal/unsold").get_data(as_text=True)
     assert f'data-sku="{a.sku}"' in page and "￥4.00" in page  # 80 % of ￥5.00
     too_many = client.post(f"/portal/unsold/{a.sku}/return",
@@ -163,13 +163,12 @@ def _late_table(client) -> str:
 
 def test_forwards_past_their_dispatch_promise_are_flagged_on_the_staff_board(
         app, consignment, monkeypatch):
-    from store_api.fulfilment import console_forwards as console
     from tests.support.clients import staff_client
 
     staff, _ = staff_client(app)
     assert consignment.a.orders[0] not in _late_table(staff)
     later = utcnow() + timedelta(hours=49)  # the factories promise 48 hours
-    monkeypatch.setattr(console, "utcnow", lambda: later)
+    state(app).clock.now = later
     late = _late_table(staff)
     assert consignment.a.orders[0] in late and consignment.b.orders[0] in late
     portal, token = portal_client(app, consignment.a)
