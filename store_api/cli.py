@@ -193,23 +193,30 @@ def worker() -> None:
 
 @main.command()
 def check() -> None:
-    """Rebuild stock levels from the ledger and compare; exit 1 on any drift."""
+    """Rebuild stock levels from the ledger and compare, and hold every level's reserved count
+    against the orders' reserved allocations; exit 1 on any drift."""
     from store_api.core.state import state
+    from store_api.orders.allocations import disagreements
     from store_api.stock.inventory import check_ledger
 
     app = _app()
     with state(app).db.read_session() as session:
         drifts = check_ledger(session)
+        unallocated = disagreements(session)
     for d in drifts:
         click.echo(
             f"drift: product {d.product_id} at location {d.location_id}: level "
             f"on_hand={d.on_hand} reserved={d.reserved}, ledger on_hand={d.ledger_on_hand} "
             f"reserved={d.ledger_reserved}"
         )
-    if drifts:
-        click.echo(f"{len(drifts)} stock levels disagree with the ledger", err=True)
+    for product, location, reserved, allocated in unallocated:
+        click.echo(f"drift: product {product} at location {location}: level reserved={reserved},"
+                   f" orders' allocations reserved={allocated}")
+    if drifts or unallocated:
+        click.echo(f"{len(drifts)} stock levels disagree with the ledger, {len(unallocated)} "
+                   "with the orders' allocations", err=True)
         sys.exit(1)
-    click.echo("stock levels agree with the ledger")
+    click.echo("stock levels agree with the ledger and the orders' allocations")
 
 
 @main.command()

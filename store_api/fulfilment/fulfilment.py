@@ -32,7 +32,7 @@ from store_api.fulfilment.models import (
     Shipment,
     ShipmentLine,
 )
-from store_api.orders import orders
+from store_api.orders import allocations, orders
 from store_api.orders.models import FulfilmentGroup, OrderLine
 from store_api.stock import inventory
 from store_api.stock.locations import centre_location
@@ -132,19 +132,17 @@ def reject(db: Database, factory_id: int, message_id, reason, note="", *,
         return _outcome(forward, True)
 
 
-def _remaining(forward: Forward) -> dict[int, int]:
-    """Units of each product ordered in the forward and not in any parcel yet."""
+def _remaining(session: Session, forward: Forward) -> dict[int, int]:
+    """Units of each product ordered in the forward and not in any parcel yet: what its group
+    still holds reserved."""
     left: dict[int, int] = defaultdict(int)
-    for line in forward.group.lines:
-        left[line.product_id] += line.quantity
-    for shipment in forward.shipments:
-        for line in shipment.lines:
-            left[line.product_id] -= line.quantity
+    for row in allocations.reserved(session, [forward.group]):
+        left[row.product_id] += row.quantity
     return left
 
 
 def _parcel(session: Session, forward: Forward, lines: list[ParcelLine] | None) -> dict[int, int]:
-    left = _remaining(forward)
+    left = _remaining(session, forward)
     if not lines:
         return {product: quantity for product, quantity in left.items() if quantity > 0}
     if len(lines) > MAX_SHIPMENT_LINES:
@@ -202,6 +200,13 @@ def add_shipment(db: Database, factory_id: int, message_id, carrier, tracking_nu
         for product_id, quantity in sorted(parcel.items()):
             session.add(ShipmentLine(shipment_id=shipment.id, product_id=product_id,
                                      quantity=quantity))
+        for product_id, quantity in sorted(parcel.items()):
+            for row in allocations.reserved(session, [group], product_id):
+                taken = min(quantity, row.quantity)
+                allocations.move(session, row, taken, "sold")
+                quantity -= taken
+                if not quantity:
+                    break
         if parcel:
             inventory.sell(session, [inventory.StockLine(p, group.location_id, q)
                                      for p, q in parcel.items()],
@@ -218,7 +223,7 @@ def mark_delivered(db: Database, factory_id: int, message_id, *, actor: str) -> 
         forward = factory_forward(session, factory_id, message_id)
         if _is_stale(forward, "delivered") and forward.state != "cancel_requested":
             return _outcome(forward, False)
-        if forward.state != "shipped" or any(q > 0 for q in _remaining(forward).values()):
+        if forward.state != "shipped" or any(q > 0 for q in _remaining(session, forward).values()):
             raise DomainError(_l("Ship every unit before reporting the forward delivered."),
                               code="invalid_state", status=409)
         forward.group.status = "delivered"
@@ -247,11 +252,13 @@ def reroute(db: Database, forward_id: int, *, actor: str) -> None:
         stop(session, forward, actor=actor, reason="rerouted")
         group = forward.group
         centre = centre_location(session)
-        lines = [(line.product_id, line.quantity) for line in group.lines]
-        inventory.release(session, [inventory.StockLine(p, group.location_id, q)
-                                    for p, q in lines], actor=actor, order_id=group.order_id,
+        released = allocations.settle(session, allocations.reserved(session, [group]),
+                                      "released")
+        inventory.release(session, released, actor=actor, order_id=group.order_id,
                           note="rerouted")
-        inventory.reserve(session, [inventory.StockLine(p, centre.id, q) for p, q in lines],
+        allocations.reserve_lines(session, group.lines, centre.id)
+        inventory.reserve(session, [inventory.StockLine(line.product_id, centre.id,
+                                                        line.quantity) for line in group.lines],
                           actor=actor, order_id=group.order_id)
         group.kind, group.location_id, group.status = "local_delivery", centre.id, "pending"
 
@@ -263,9 +270,10 @@ def cancel_forward(db: Database, forward_id: int, *, actor: str) -> None:
         forward = _staff_forward(session, forward_id)
         stop(session, forward, actor=actor, reason="cancelled")
         group = forward.group
-        inventory.release(session, [inventory.StockLine(line.product_id, group.location_id,
-                                                        line.quantity) for line in group.lines],
-                          actor=actor, order_id=group.order_id, note="forward cancelled")
+        released = allocations.settle(session, allocations.reserved(session, [group]),
+                                      "released")
+        inventory.release(session, released, actor=actor, order_id=group.order_id,
+                          note="forward cancelled")
         group.status = "cancelled"
         orders.close_if_done(session, group.order)
 

@@ -27,7 +27,7 @@ from store_api.core.errors import DomainError, InsufficientStock
 from store_api.core.models import utcnow
 from store_api.core.settings import Settings
 from store_api.factories.models import Factory
-from store_api.orders import signals
+from store_api.orders import allocations, signals
 from store_api.orders.carts import (
     LineView,
     check_quantity,
@@ -269,6 +269,7 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
             reservations.append(inventory.StockLine(line.product.id, planned.location_id,
                                                     quantity))
     session.execute(_INSERT_LINES, line_rows)
+    allocations.reserve_order(session, order_id)
     if buyer.on_account and any(planned.factory for planned in groups):
         placed = load_order(session, order_row["number"])
         for group in placed.groups:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store_api.catalogue.models import Product
@@ -20,6 +20,7 @@ ORDER_STATUSES = ("awaiting_payment", "paid", "completed", "cancelled", "expired
 GROUP_STATUSES = ("pending", "picked", "collected", "forward_queued", "shipped", "delivered",
                   "cancelled")
 PAYMENT_METHODS = ("cash", "card", "bank_transfer", "on_account")
+ALLOCATION_STATES = ("reserved", "sold", "released", "returned")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -157,3 +158,23 @@ class CartLine(Base):
     quantity: Mapped[int] = mapped_column(Integer)
 
     cart: Mapped[Cart] = relationship(back_populates="lines")
+
+
+class Allocation(Base):
+    """Units of an order line at a stock location, and what became of them: reserved for the
+    order, sold to the buyer, released back on sale, or returned. The one record of what an
+    order holds where; the stock levels' reserved counts are its reserved rows added up."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (
+        UniqueConstraint("order_line_id", "location_id", "state"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint(_one_of("state", ALLOCATION_STATES), name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("stock_locations.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(10))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
@@ -17,7 +15,7 @@ from store_api.core.errors import DomainError, NotFound
 from store_api.core.models import utcnow
 from store_api.core.names import ORDER_STATUS_NAMES
 from store_api.core.state import AppState
-from store_api.orders import signals
+from store_api.orders import allocations, signals
 from store_api.orders.models import PAYMENT_METHODS, FulfilmentGroup, Order, OrderLine, Payment
 from store_api.printing import queue as printing
 from store_api.stock import inventory
@@ -74,18 +72,12 @@ def _move(session: Session, order: Order, before: tuple[str, ...], after: str, *
 
 
 def _release(session: Session, order: Order, groups: list[FulfilmentGroup], actor: str) -> None:
-    held: dict[tuple[int, int], int] = defaultdict(int)
+    """Put back on sale what the groups hold reserved; they are cancelled."""
+    held = allocations.settle(session, allocations.reserved(session, groups), "released")
     for group in groups:
-        if group.status == "cancelled":
-            continue  # released when it was cancelled
-        for line in group.lines:
-            held[(line.product_id, group.location_id)] += line.quantity
         group.status = "cancelled"
     if held:
-        inventory.release(
-            session, [inventory.StockLine(p, loc, q) for (p, loc), q in held.items()],
-            actor=actor, order_id=order.id, note=order.status,
-        )
+        inventory.release(session, held, actor=actor, order_id=order.id, note=order.status)
 
 
 def pay(db: Database, number: str, *, method, reference, user_id: int) -> None:
@@ -164,9 +156,8 @@ def collect(db: Database, number: str, group_id: int | None = None) -> None:
         if not groups:
             raise _bad_state(order)
         for group in groups:
-            inventory.sell(session, [inventory.StockLine(line.product_id, group.location_id,
-                                                         line.quantity) for line in group.lines],
-                           actor="counter", order_id=order.id)
+            sold = allocations.settle(session, allocations.reserved(session, [group]), "sold")
+            inventory.sell(session, sold, actor="counter", order_id=order.id)
             group.status = "collected"
         events.order_changed(session, order)
         close_if_done(session, order)

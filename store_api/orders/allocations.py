@@ -1,0 +1,97 @@
+"""What an order holds where: allocation rows per order line and stock location, moved from
+state to state as goods are sold, released or returned. The stock levels change beside them,
+through the inventory, in the same transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import String, and_, bindparam, delete, func, insert, literal, select, update
+from sqlalchemy.orm import Session
+
+from store_api.orders.models import Allocation, FulfilmentGroup, OrderLine
+from store_api.stock.inventory import StockLine
+from store_api.stock.models import StockLevel
+
+_COLUMNS = ["order_line_id", "product_id", "location_id", "quantity", "state"]
+# Checkout writes its lines without reading their ids back; this allocates them all, where
+# their groups take them from, in one statement.
+_RESERVE_ORDER = insert(Allocation.__table__).from_select(_COLUMNS, select(
+    OrderLine.id, OrderLine.product_id, FulfilmentGroup.location_id, OrderLine.quantity,
+    literal("reserved", String)).join(FulfilmentGroup, FulfilmentGroup.id == OrderLine.group_id)
+    .where(OrderLine.order_id == bindparam("order_id")))
+
+
+def reserve_order(session: Session, order_id: int) -> None:
+    """Allocate every line of a new order, reserved at its group's location."""
+    session.execute(_RESERVE_ORDER, {"order_id": order_id})
+
+
+def reserved(session: Session, groups: Iterable[FulfilmentGroup],
+             product_id: int | None = None) -> list[Allocation]:
+    """Return the reserved rows of the groups' lines (of one product, if given), by line."""
+    query = (select(Allocation).join(OrderLine, OrderLine.id == Allocation.order_line_id)
+             .where(OrderLine.group_id.in_([group.id for group in groups]),
+                    Allocation.state == "reserved").order_by(Allocation.order_line_id))
+    if product_id is not None:
+        query = query.where(Allocation.product_id == product_id)
+    return list(session.scalars(query))
+
+
+def _row(row: Allocation, state: str):
+    return and_(Allocation.order_line_id == row.order_line_id,
+                Allocation.location_id == row.location_id, Allocation.state == state)
+
+
+def _add(session: Session, row: Allocation, quantity: int, state: str) -> None:
+    grown = session.execute(update(Allocation).where(_row(row, state))
+                            .values(quantity=Allocation.quantity + quantity))
+    if grown.rowcount == 0:
+        session.execute(insert(Allocation).values(
+            order_line_id=row.order_line_id, product_id=row.product_id,
+            location_id=row.location_id, quantity=quantity, state=state))
+
+
+def move(session: Session, row: Allocation, quantity: int, state: str) -> None:
+    """Move units of a row to another state (all of them, or some: a partial shipment)."""
+    if quantity == row.quantity:
+        session.execute(delete(Allocation).where(Allocation.id == row.id))
+    else:
+        session.execute(update(Allocation).where(Allocation.id == row.id)
+                        .values(quantity=Allocation.quantity - quantity))
+    _add(session, row, quantity, state)
+
+
+def settle(session: Session, rows: Iterable[Allocation], state: str) -> list[StockLine]:
+    """Move whole rows to a state; return their units by product and location, as the
+    inventory takes them."""
+    units: dict[tuple[int, int], int] = defaultdict(int)
+    for row in rows:
+        move(session, row, row.quantity, state)
+        units[(row.product_id, row.location_id)] += row.quantity
+    return [StockLine(product, location, quantity)
+            for (product, location), quantity in units.items()]
+
+
+def reserve_lines(session: Session, lines: Iterable[OrderLine], location_id: int) -> None:
+    """Reserve lines anew at a location (a group served from elsewhere)."""
+    for line in lines:
+        _add(session, Allocation(order_line_id=line.id, product_id=line.product_id,
+                                 location_id=location_id), line.quantity, "reserved")
+
+
+def disagreements(session: Session) -> list[tuple[int, int, int, int]]:
+    """Return (product, location, level's reserved, allocations' reserved) wherever a stock
+    level's reserved count is not what the orders' reserved allocations add up to."""
+    held = (select(Allocation.product_id, Allocation.location_id,
+                   func.sum(Allocation.quantity).label("quantity"))
+            .where(Allocation.state == "reserved")
+            .group_by(Allocation.product_id, Allocation.location_id).subquery())
+    allocated = func.coalesce(held.c.quantity, 0)
+    return [tuple(row) for row in session.execute(
+        select(StockLevel.product_id, StockLevel.location_id, StockLevel.reserved, allocated)
+        .outerjoin(held, and_(held.c.product_id == StockLevel.product_id,
+                              held.c.location_id == StockLevel.location_id))
+        .where(StockLevel.reserved != allocated)
+        .order_by(StockLevel.product_id, StockLevel.location_id))]
