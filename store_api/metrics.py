@@ -75,8 +75,9 @@ class _FromDatabase:
             depth, oldest = session.execute(
                 select(func.count(), func.min(OutboxMessage.created_at))
                 .where(OutboxMessage.status == "pending")).one()
-            printing = session.scalar(select(func.count()).select_from(PrintJob).where(
-                PrintJob.status.in_(("queued", "printing"))))
+            printing = session.scalar(select(func.count()).select_from(PrintJob).join(
+                OutboxMessage, OutboxMessage.message_id == PrintJob.message_id).where(
+                OutboxMessage.status == "pending"))
         yield orders
         yield GaugeMetricFamily("xuanpin_reserved_units", "Units held for orders",
                                 value=reserved)

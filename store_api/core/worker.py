@@ -104,6 +104,20 @@ def enqueue(session: Session, topic: str, *payloads: dict) -> list[str]:
     return [row["message_id"] for row in rows]
 
 
+def retry(session: Session, message_id: str) -> None:
+    """Staff retry: a waiting message is made due now; a done or dead one is carried out again
+    from its first try, under the same id."""
+    now = utcnow()
+    session.execute(update(OutboxMessage).where(
+        OutboxMessage.message_id == message_id, OutboxMessage.status == "pending")
+        .values(available_at=now))
+    session.execute(update(OutboxMessage).where(
+        OutboxMessage.message_id == message_id, OutboxMessage.status != "pending")
+        .values(status="pending", attempts=0, last_error=None, processed_at=None,
+                available_at=now))
+    session.info["outbox_written"] = True
+
+
 def wake_after_commit(session: Session) -> None:
     """Session listener: wake this process's worker when a commit wrote outbox rows."""
     if session.info.pop("outbox_written", False):

@@ -22,6 +22,7 @@ from store_api.core.db import Database
 from store_api.core.errors import DomainError
 from store_api.core.models import utcnow
 from store_api.core.resources import config_dir
+from store_api.printing import queue as printing
 from store_api.printing.models import PrintedLabel, PrintJob
 
 
@@ -122,8 +123,6 @@ def label_data(slot: ShelfSlot, base_url: str, base_level: str, today: date) -> 
 def queue_thermal(db: Database, slot_ids: list[int], *, base_url: str,
                   base_level: str) -> int:
     """Queue the slots' labels for the thermal label printer; return the print job's id."""
-    from store_api.printing import queue as printing
-
     today = date.today()
     with db.unit_of_work() as session:
         slots = list(session.scalars(_slots(session).where(ShelfSlot.id.in_(slot_ids))).unique())
@@ -176,16 +175,10 @@ def queue_pdf(db: Database, slot_ids: list[int], *, template_name: str, skip: in
     if not slot_ids:
         raise _nothing_chosen()
     _check_layout(template, skip, copies)
-    from store_api.core.worker import enqueue
-
     with db.unit_of_work() as session:
-        job = PrintJob(kind="label-pdf", printer="pdf", status="queued", payload={
+        return printing.queue(session, "label-pdf", "pdf", {
             "slots": slot_ids, "template": template_name, "skip": skip, "copies": copies,
-            "done": 0, "total": len(slot_ids)})
-        session.add(job)
-        session.flush()
-        enqueue(session, RENDER_TOPIC, {"job": job.id})
-        return job.id
+            "done": 0, "total": len(slot_ids)}, topic=RENDER_TOPIC).id
 
 
 def pdf_path(var_dir: Path, job_id: int) -> Path:
@@ -197,7 +190,7 @@ def render_job(message, app_state) -> None:
     """Worker: render a queued label PDF, noting progress on the job as it goes."""
     settings, db = app_state.settings, app_state.db
     with db.read_session() as session:
-        job = session.get(PrintJob, message.payload["job"])
+        job = printing.job_of(session, message)
         payload = dict(job.payload)
     last = [0.0]
 
@@ -206,7 +199,7 @@ def render_job(message, app_state) -> None:
         now = time.monotonic()
         if now - last[0] >= 0.5 or done == payload["total"]:
             last[0] = now
-            _set_job(db, job.id, status="printing", done=done)
+            _set_job(db, job.id, done=done)
 
     pdf = print_labels(db, payload["slots"], template_name=payload["template"],
                        base_url=settings["server.public_base_url"],
@@ -216,13 +209,12 @@ def render_job(message, app_state) -> None:
     target = pdf_path(settings.var_dir, job.id)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pdf)
-    _set_job(db, job.id, status="done", done=payload["total"])
+    _set_job(db, job.id, done=payload["total"], finished=True)
 
 
-def _set_job(db: Database, job_id: int, *, status: str, done: int) -> None:
+def _set_job(db: Database, job_id: int, *, done: int, finished: bool = False) -> None:
     with db.unit_of_work() as session:
         job = session.get(PrintJob, job_id)
-        job.status = status
         job.payload = {**job.payload, "done": done}
-        if status == "done":
+        if finished:
             job.printed_at = utcnow()

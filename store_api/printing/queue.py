@@ -21,10 +21,10 @@ from shelf_labels.receipts import Receipt, ReceiptLine, receipt_bytes
 from shelf_labels.thermal import label_bytes
 from store_api.core.db import Database
 from store_api.core.errors import NotFound
-from store_api.core.models import OutboxMessage, utcnow
+from store_api.core.models import utcnow
 from store_api.core.names import GROUP_NAMES, GROUP_STATUS_NAMES, LEVEL_NAMES, PAYMENT_METHOD_NAMES
 from store_api.core.state import AppState
-from store_api.core.worker import enqueue
+from store_api.core.worker import enqueue, retry
 from store_api.printing.models import PrintJob
 
 TOPIC = "print.job"
@@ -32,30 +32,31 @@ RECEIPT_WORDS = {"order": _l("Order"), "total": _l("Total"), "payment": _l("Paym
                  "reference": _l("Reference"), "track": _l("Scan to follow your order")}
 
 
-def queue(session: Session, kind: str, printer: str, payload: dict) -> PrintJob:
-    """Add a print job and the message that sends it, in the caller's transaction."""
-    job = PrintJob(kind=kind, printer=printer, payload=payload, status="queued")
+def queue(session: Session, kind: str, printer: str, payload: dict, *,
+          topic: str = TOPIC) -> PrintJob:
+    """Add a print job and the outbox message that carries it out, in the caller's
+    transaction."""
+    [message_id] = enqueue(session, topic, {})
+    job = PrintJob(kind=kind, printer=printer, payload=payload, message_id=message_id)
     session.add(job)
     session.flush()
-    enqueue(session, TOPIC, {"job": job.id})
     return job
 
 
+def job_of(session: Session, message) -> PrintJob:
+    """Return the print job an outbox message carries out."""
+    return session.scalar(select(PrintJob).where(PrintJob.message_id == message.message_id))
+
+
 def reprint(db: Database, job_id: int) -> None:
-    """Send a job again, now; nothing but the print is repeated, and a waiting job once."""
+    """Send a job again, now: a waiting one is made due, a printed or failed one goes out once
+    more; nothing but the print is repeated."""
     with db.unit_of_work() as session:
         job = session.get(PrintJob, job_id)
         if job is None:
             raise NotFound(_l("There is no such print job."), field="job")
-        waiting = [m for m in session.scalars(select(OutboxMessage).where(
-            OutboxMessage.topic == TOPIC, OutboxMessage.status == "pending"))
-            if m.payload.get("job") == job.id]
-        if waiting:
-            for message in waiting:
-                message.available_at = utcnow()
-        else:
-            job.status, job.error = "queued", None
-            enqueue(session, TOPIC, {"job": job.id})
+        retry(session, job.message_id)
+        job.printed_at = None
 
 
 def _local_time(iso: str) -> str:
@@ -134,30 +135,16 @@ def _bytes_and_target(kind: str, payload: dict, app_state: AppState) -> tuple[by
 
 
 def print_job(message, app_state: AppState) -> None:
-    """Format a job and send it; record the outcome on the job for the console."""
+    """Format a job and send it; a failure is the message's to retry, a success is noted."""
     settings, db = app_state.settings, app_state.db
     with db.read_session() as session:
-        job = session.get(PrintJob, message.payload["job"])
-        kind, payload = job.kind, job.payload
-    try:
-        data, target = _bytes_and_target(kind, payload, app_state)
-        send(target, data, timeout=settings["printing.timeout_s"],
-             folder=settings.var_dir / "prints",
-             name=f"{kind}-{job.id:08d}-{message.attempts}.bin")
-    except Exception as exc:
-        last = message.attempts >= settings["worker.max_attempts"]
-        _record(db, job.id, status="failed" if last else "queued",
-                error=f"{type(exc).__name__}: {exc}"[:500])
-        raise
-    _record(db, job.id, status="done", error=None, printed_at=utcnow())
-
-
-def _record(db: Database, job_id: int, **values) -> None:
+        job = job_of(session, message)
+        job_id, kind, payload = job.id, job.kind, job.payload
+    data, target = _bytes_and_target(kind, payload, app_state)
+    send(target, data, timeout=settings["printing.timeout_s"], folder=settings.var_dir / "prints",
+         name=f"{kind}-{job_id:08d}-{message.attempts}.bin")
     with db.unit_of_work() as session:
-        job = session.get(PrintJob, job_id)
-        job.attempts += 1
-        for key, value in values.items():
-            setattr(job, key, value)
+        session.get(PrintJob, job_id).printed_at = utcnow()
 
 
 def printer_states(session: Session) -> list[dict]:
