@@ -30,7 +30,7 @@ from store_api.printing import console_labels, console_prints, labels
 from store_api.printing import queue as print_queue
 from store_api.reports import console as reports_console
 from store_api.staff import api as staff_api
-from store_api.staff import auth, console_audit
+from store_api.staff import auth, console_audit, console_work
 from store_api.staff import console as staff_console
 from store_api.stock import console as stock_console
 from store_api.web import errors, formatting, health, limits, media, security_headers, uploads
@@ -38,14 +38,14 @@ from store_api.web import errors, formatting, health, limits, media, security_he
 TOPICS = (
     Topic(events.TOPIC, events.publish),
     Topic(print_queue.TOPIC, print_queue.print_job),
-    Topic(labels.RENDER_TOPIC, labels.render_job),
-    Topic(forwarding.TOPIC, forwarding.deliver, WEBHOOK_STEPS),
+    Topic(print_queue.RENDER_TOPIC, labels.render_job),
+    Topic(forwarding.TOPIC, forwarding.deliver, WEBHOOK_STEPS, page="console.forwards"),
     Topic(forwarding.NOTICE, forwarding.notify, WEBHOOK_STEPS),
 )
 # The topics code writes to the outbox. Start-up refuses one without a handler, and a test
 # holds this set equal to the topics the code's `enqueue` calls name.
-WRITTEN = frozenset({events.TOPIC, print_queue.TOPIC, labels.RENDER_TOPIC, forwarding.TOPIC,
-                     forwarding.NOTICE})
+WRITTEN = frozenset({events.TOPIC, print_queue.TOPIC, print_queue.RENDER_TOPIC,
+                     forwarding.TOPIC, forwarding.NOTICE})
 PERIODIC = (orders.expire_overdue,)
 JOBS = Jobs.of(TOPICS, PERIODIC)
 
@@ -56,10 +56,10 @@ RECEIVERS = (
 )
 
 # The console's areas, each adding its pages under /console.
-CONSOLE = (staff_console.routes, console_audit.routes, counter.routes, catalogue_console.routes,
-           console_shelves.routes, stock_console.routes, console_labels.routes,
-           console_prints.routes, displays_console.routes, console_forwards.routes,
-           console_factories.routes, reports_console.routes)
+CONSOLE = (staff_console.routes, console_audit.routes, console_work.routes, counter.routes,
+           catalogue_console.routes, console_shelves.routes, stock_console.routes,
+           console_labels.routes, console_prints.routes, displays_console.routes,
+           console_forwards.routes, console_factories.routes, reports_console.routes)
 API = (buyer_api.operation, staff_api.operation, counter_api.operation, buyers_api.operation,
        forwards_api.operation, factory_api.operation)
 # What an operation's `auth` names.

@@ -123,3 +123,11 @@ CATEGORY_NAMES = {
     "tools": _l("Hardware and tools"),
     "umbrellas": _l("Umbrellas"),
 }
+# What each outbox topic carries out, as staff see it on the stuck-work page.
+TOPIC_NAMES = {
+    "broker.publish": _l("Live update for screens and order pages"),
+    "print.job": _l("Print job"),
+    "labels.render": _l("Shelf label sheet"),
+    "forward.deliver": _l("Forward to a factory"),
+    "forward.notice": _l("Cancellation notice to a factory"),
+}

@@ -17,9 +17,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from store_api.core.db import Database
+from store_api.core.errors import NotFound
 from store_api.core.models import OutboxMessage, utcnow
 from store_api.core.state import AppState
 
@@ -63,6 +66,8 @@ class Topic:
     name: str
     handler: Handler
     schedule: tuple[int, ...] | None = None
+    # The console page where staff act on its stuck messages, when a plain retry is not enough.
+    page: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class Jobs:
     handlers: dict[str, Handler]
     schedules: dict[str, tuple[int, ...]]
     periodic: tuple[Periodic, ...]
+    pages: dict[str, str]
 
     @classmethod
     def of(cls, topics: Iterable[Topic], periodic: Iterable[Periodic]) -> Jobs:
@@ -80,7 +86,7 @@ class Jobs:
         topics = list(topics)
         return cls({t.name: t.handler for t in topics},
                    {t.name: t.schedule for t in topics if t.schedule is not None},
-                   tuple(periodic))
+                   tuple(periodic), {t.name: t.page for t in topics if t.page is not None})
 
     def check(self, written: Iterable[str]) -> None:
         """Refuse to start when a topic that code writes has no handler: its messages would
@@ -116,6 +122,24 @@ def retry(session: Session, message_id: str) -> None:
         .values(status="pending", attempts=0, last_error=None, processed_at=None,
                 available_at=now))
     session.info["outbox_written"] = True
+
+
+def stuck(session: Session, limit: int = 200) -> list[OutboxMessage]:
+    """Return the messages that need a person, newest first: given up, or waiting again after
+    a failed try."""
+    return list(session.scalars(select(OutboxMessage).where(or_(
+        OutboxMessage.status == "dead",
+        (OutboxMessage.status == "pending") & OutboxMessage.last_error.is_not(None),
+    )).order_by(OutboxMessage.id.desc()).limit(limit)))
+
+
+def retry_now(db: Database, message_id: str) -> None:
+    """Staff retry of one message, by its id."""
+    with db.unit_of_work() as session:
+        if session.scalar(select(OutboxMessage.id).where(
+                OutboxMessage.message_id == message_id)) is None:
+            raise NotFound(_l("There is no such job."), field="message")
+        retry(session, message_id)
 
 
 def wake_after_commit(session: Session) -> None:

@@ -17,7 +17,7 @@ from store_api.core.errors import DomainError, NotFound
 from store_api.core.models import OutboxMessage, utcnow
 from store_api.core.names import FORWARD_STATE_NAMES
 from store_api.core.state import AppState
-from store_api.core.worker import GiveUp, RetryLater, enqueue
+from store_api.core.worker import GiveUp, RetryLater, enqueue, retry
 from store_api.factories.models import Factory
 from store_api.fulfilment.models import (
     BEFORE_SHIPPING,
@@ -77,15 +77,12 @@ def replay(db: Database, forward_id: int) -> None:
         forward = session.get(Forward, forward_id)
         if forward is None:
             raise NotFound(_l("There is no such forward."), field="forward")
-        result = session.execute(
-            update(OutboxMessage).where(OutboxMessage.message_id == forward.message_id,
-                                        OutboxMessage.status == "dead")
-            .values(status="pending", attempts=0, available_at=utcnow(), processed_at=None))
-        if result.rowcount != 1:
+        if session.scalar(select(OutboxMessage.status).where(
+                OutboxMessage.message_id == forward.message_id)) != "dead":
             raise DomainError(_l("Only a forward whose delivery gave up can be sent again."),
                               code="invalid_state", status=409)
+        retry(session, forward.message_id)
         forward.state = "queued" if forward.state == "sending" else forward.state
-        session.info["outbox_written"] = True
 
 
 def stop(session: Session, forward: Forward, *, actor: str, reason: str) -> None:

@@ -165,9 +165,6 @@ def print_labels(db: Database, slot_ids: list[int], *, template_name: str, base_
     return pdf
 
 
-RENDER_TOPIC = "labels.render"
-
-
 def queue_pdf(db: Database, slot_ids: list[int], *, template_name: str, skip: int,
               copies: int) -> int:
     """Queue a label sheet PDF to be rendered by the worker; return the job's id."""
@@ -178,7 +175,7 @@ def queue_pdf(db: Database, slot_ids: list[int], *, template_name: str, skip: in
     with db.unit_of_work() as session:
         return printing.queue(session, "label-pdf", "pdf", {
             "slots": slot_ids, "template": template_name, "skip": skip, "copies": copies,
-            "done": 0, "total": len(slot_ids)}, topic=RENDER_TOPIC).id
+            "done": 0, "total": len(slot_ids)}, render=True).id
 
 
 def pdf_path(var_dir: Path, job_id: int) -> Path:

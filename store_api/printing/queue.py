@@ -28,15 +28,16 @@ from store_api.core.worker import enqueue, retry
 from store_api.printing.models import PrintJob
 
 TOPIC = "print.job"
+RENDER_TOPIC = "labels.render"
 RECEIPT_WORDS = {"order": _l("Order"), "total": _l("Total"), "payment": _l("Payment"),
                  "reference": _l("Reference"), "track": _l("Scan to follow your order")}
 
 
 def queue(session: Session, kind: str, printer: str, payload: dict, *,
-          topic: str = TOPIC) -> PrintJob:
-    """Add a print job and the outbox message that carries it out, in the caller's
-    transaction."""
-    [message_id] = enqueue(session, topic, {})
+          render: bool = False) -> PrintJob:
+    """Add a print job (or a label sheet to render) and the outbox message that carries it
+    out, in the caller's transaction."""
+    [message_id] = enqueue(session, RENDER_TOPIC if render else TOPIC, {})
     job = PrintJob(kind=kind, printer=printer, payload=payload, message_id=message_id)
     session.add(job)
     session.flush()

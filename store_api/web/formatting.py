@@ -21,6 +21,7 @@ from store_api.core.names import (
     PAYMENT_METHOD_NAMES,
     PRINT_STATUS_NAMES,
     ROLE_NAMES,
+    TOPIC_NAMES,
 )
 from store_api.core.state import state
 
@@ -71,5 +72,5 @@ def init_app(app: Flask) -> None:
         fact_names=LABEL_FACT_NAMES, forward_state_names=FORWARD_STATE_NAMES,
         forward_reason_names=FORWARD_REASON_NAMES, category_names=CATEGORY_NAMES,
         adjust_reason_names=ADJUST_REASON_NAMES, fulfilment_mode_names=FULFILMENT_MODE_NAMES,
-        role_names=ROLE_NAMES, factory_field_names=FACTORY_FIELD_NAMES,
+        role_names=ROLE_NAMES, factory_field_names=FACTORY_FIELD_NAMES, topic_names=TOPIC_NAMES,
     )

@@ -31,7 +31,7 @@ ADMIN_ONLY = {
 OPEN = {"console.login", "console.logout"}
 SAMPLE = {"number": "X0000000", "group": 1, "job": 1, "forward": 1, "sku": "NO-SUCH-SKU",
           "image": 1, "kind": "csv", "name": "sales", "screen": 1, "zone": "bestseller",
-          "direction": "up", "code": "NO-SUCH", "user": 1}
+          "direction": "up", "code": "NO-SUCH", "user": 1, "message_id": "msg_nothing"}
 
 
 

@@ -26,7 +26,7 @@ def test_each_job_keeps_its_state_tries_and_error_through_the_migration(app):
         printed = printing.queue(session, "receipt", "counter", {"order": "B"})
         failed = printing.queue(session, "label", "labels", {"labels": []})
         rendering = printing.queue(session, "label-pdf", "pdf", {"done": 3, "total": 9},
-                                   topic="labels.render")
+                                   render=True)
         session.flush()
         ids = {job.message_id: job for job in (waiting, printed, failed, rendering)}
         session.execute(update(OutboxMessage).where(

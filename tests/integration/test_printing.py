@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from store_api.buyers.models import Buyer
 from store_api.core.models import OutboxMessage, utcnow
 from store_api.core.state import state
-from store_api.core.worker import Worker
+from store_api.core.worker import Worker, enqueue
 from store_api.orders import orders
 from store_api.orders.checkout import Delivery, place_order
 from store_api.printing.models import PrintJob
@@ -140,6 +140,32 @@ def test_after_its_last_try_a_job_shows_failed_and_reprints_without_a_second_ord
 
         assert len(session.scalars(select(Order)).all()) == 1
         assert len(session.scalars(select(Payment)).all()) == 1
+
+
+def test_stuck_work_shows_every_kind_and_a_retry_prints_the_job(shop, printer_port):
+    app, ids = shop
+    app_state = state(app)
+    paid_order(app, ids)
+    for _ in range(app_state.settings["worker.max_attempts"]):
+        drain(app)
+    with app_state.db.unit_of_work() as session:  # a forward whose delivery gave up as well
+        [forward] = enqueue(session, "forward.deliver", {"group": 0})
+        session.execute(update(OutboxMessage).where(OutboxMessage.message_id == forward)
+                        .values(status="dead", attempts=9, last_error="HTTP 500"))
+    client, token = staff_client(app)
+    page = client.get("/console/work").get_data(as_text=True)
+    assert "打印任务" in page and "转给工厂的订单" in page and page.count("<td>已放弃</td>") == 2
+    assert "Connection refused" in page and "HTTP 500" in page
+    # A forward is settled on the forwards page; a print is tried again from here.
+    assert f"/console/work/{forward}/retry" not in page and 'href="/console/forwards"' in page
+    response = client.post(f"/console/work/{job(app).message_id}/retry",
+                           data={"csrf_token": token})
+    assert response.status_code == 303
+    assert len(printed_while_listening(app, printer_port)) == 1
+    assert job(app).status == "done"
+    assert "打印任务" not in client.get("/console/work").get_data(as_text=True)
+    assert client.post("/console/work/msg_nothing/retry",
+                       data={"csrf_token": token}).status_code == 404
 
 
 def test_without_a_printer_set_receipts_go_to_files_under_var(make_shop):

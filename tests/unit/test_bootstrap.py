@@ -16,6 +16,17 @@ from store_api.orders import signals
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _values(argument: ast.expr, module) -> set[str]:
+    """What a topic argument can be: a string, a module's constant, either of a condition's."""
+    if isinstance(argument, ast.IfExp):
+        return _values(argument.body, module) | _values(argument.orelse, module)
+    if isinstance(argument, ast.Constant):
+        return {argument.value}
+    if isinstance(argument, ast.Name):
+        return {getattr(module, argument.id)}
+    return {getattr(getattr(module, argument.value.id), argument.attr)}  # module.CONSTANT
+
+
 def _topics_written() -> set[str]:
     """Every topic named by an `enqueue(session, TOPIC, ...)` call in the server's code."""
     topics = set()
@@ -27,13 +38,7 @@ def _topics_written() -> set[str]:
         for node in ast.walk(ast.parse(path.read_text())):
             if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "enqueue"):
                 continue
-            argument = node.args[1]
-            if isinstance(argument, ast.Constant):
-                topics.add(argument.value)
-            elif isinstance(argument, ast.Name):
-                topics.add(getattr(module, argument.id))
-            else:  # module.CONSTANT
-                topics.add(getattr(getattr(module, argument.value.id), argument.attr))
+            topics.update(_values(node.args[1], module))
     return topics
 
 
