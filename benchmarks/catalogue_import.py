@@ -100,7 +100,7 @@ def main() -> None:
     app = create_app({"paths.var_dir": str(folder / "var"), "database.url": url,
                       "log.level": "warning", "console.import_max_bytes": 64 * 1024 * 1024})
     settings = state(app).settings
-    levels, types = settings["catalogue.member_levels"], settings["catalogue.business_types"]
+    levels, types = settings.catalogue.member_levels, settings.catalogue.business_types
     migrate.upgrade(state(app).db.engine)
     with state(app).db.unit_of_work() as session:
         load_demo(session, media_dir=state(app).media_dir, member_levels=levels,

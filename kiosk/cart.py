@@ -23,7 +23,7 @@ def _change(*, add: bool):
     settings = state().settings
     token = carts.change_line(state().db, buyer_session.cart_token(), request.form.get("sku"),
                               form_number(request.form.get("quantity")), add=add,
-                              idle_minutes=settings["carts.idle_minutes"])
+                              idle_minutes=settings.carts.idle_minutes)
     buyer_session.remember_cart(token)
 
 
@@ -58,8 +58,8 @@ def identify():
             state().db, phone=request.form.get("phone"), name=request.form.get("name"),
             company=request.form.get("company", ""),
             business_type=request.form.get("business_type"),
-            business_types=settings["catalogue.business_types"],
-            base_level=settings["catalogue.member_levels"][0])
+            business_types=settings.catalogue.business_types,
+            base_level=settings.catalogue.member_levels[0])
     except DomainError as error:
         return checkout_page(error=error, status=422)
     buyer_session.remember_buyer(buyer_id)
@@ -75,13 +75,13 @@ def checkout_page(error: DomainError | None = None, status: int = 200):
     groups, problem = [], error
     if buyer is not None and cart.lines and problem is None:
         try:
-            groups = plan(session, cart.lines, state().settings["orders.allocate_first"])
+            groups = plan(session, cart.lines, state().settings.orders.allocate_first)
         except DomainError as shortage:
             problem = shortage
     return render_template(
         "kiosk/checkout.html", buyer=buyer, cart=cart, groups=groups, error=problem,
         form=request.form, idempotency_key=request.form.get("idempotency_key") or uuid.uuid4().hex,
-        business_types=state().settings["catalogue.business_types"],
+        business_types=state().settings.catalogue.business_types,
     ), status
 
 

@@ -30,14 +30,14 @@ bp = Blueprint("display", __name__, template_folder="templates")
 def content(zone: str) -> dict:
     """Return a zone's content with each item's picture URL and QR, or abort with 404."""
     settings = state().settings
-    terms = displays.Terms(settings["catalogue.member_levels"][0],
-                           settings["displays.window_days"], settings["displays.products"],
-                           settings["displays.small_carton_litres"], settings["centre.timezone"])
+    terms = displays.Terms(settings.catalogue.member_levels[0],
+                           settings.displays.window_days, settings.displays.products,
+                           settings.displays.small_carton_litres, settings.centre.timezone)
     try:
         found = displays.zone_content(db_session(), zone[:32], terms)
     except NotFound:
         abort(404)
-    base = settings["server.public_base_url"]
+    base = settings.server.public_base_url
     for item in found["items"]:
         item["image_url"] = url_for("media.media", path=item["image"]) if item["image"] else None
         item["qr"] = qr_svg(slot_url(base, item["slot"]))
@@ -87,8 +87,8 @@ def display_page(zone: str):
     """The zone's screen: products in rotating pages with QR codes, a ticker and the time."""
     settings = state().settings
     return render_template("kiosk/display.html", content=content(zone),
-                           per_page=settings["displays.per_page"],
-                           page_seconds=settings["displays.page_seconds"])
+                           per_page=settings.displays.per_page,
+                           page_seconds=settings.displays.page_seconds)
 
 
 @bp.get("/display/<zone>/content.json")

@@ -42,7 +42,7 @@ def product_page(code: str):
     # A kiosk's page carries its own bar, so it is never served from the shared cache either.
     personal = buyer_session.cart_token() or buyer_session.buyer_id() or is_kiosk()
     key = (code, str(get_locale()))
-    pages = app_cache("scan_pages", state().settings["kiosk.page_cache_seconds"])
+    pages = app_cache("scan_pages", state().settings.kiosk.page_cache_seconds)
     page = None if personal else pages.get(key)
     if page is None:
         page = _render(code)

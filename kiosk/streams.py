@@ -26,8 +26,8 @@ def _stream_slots() -> threading.BoundedSemaphore:
     slots = current_app.extensions.get("xuanpin.stream_slots")
     if slots is None:
         settings = state().settings
-        limit = settings["streams.max_clients"] if monkey.is_module_patched("socket") else max(
-            1, settings["server.threads"] // 2)
+        limit = settings.streams.max_clients if monkey.is_module_patched("socket") else max(
+            1, settings.server.threads // 2)
         slots = threading.BoundedSemaphore(limit)
         current_app.extensions["xuanpin.stream_slots"] = slots
     return slots

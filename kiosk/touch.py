@@ -62,7 +62,7 @@ def handoff_code():
     if not token:
         return redirect(url_for("touch.start"))
     # The phone reaches the store at its public address, as it does from a shelf label.
-    url = state().settings["server.public_base_url"].rstrip("/") + url_for(
+    url = state().settings.server.public_base_url.rstrip("/") + url_for(
         "touch.take_cart", code=_signer().dumps(token))
     return render_template("kiosk/touch_handoff.html", url=url, qr=qr_svg(url),
                            cart=buyer_session.cart_view(db_session(), None))
@@ -77,7 +77,7 @@ def take_cart(code: str):
         abort(404)
     try:
         token = carts.hand_over(state().db, kiosk_token, buyer_session.cart_token(),
-                                idle_minutes=state().settings["carts.idle_minutes"])
+                                idle_minutes=state().settings.carts.idle_minutes)
     except DomainError as error:
         return render_template("error.html", message=str(error)), error.status
     buyer_session.remember_cart(token)

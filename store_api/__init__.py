@@ -35,8 +35,8 @@ csrf = CSRFProtect()
 
 def _secret_key(settings: Settings) -> str:
     """Use the configured key, or one generated once and kept under var/."""
-    if settings["server.secret_key"]:
-        return settings["server.secret_key"]
+    if settings.server.secret_key:
+        return settings.server.secret_key
     path = settings.var_dir / "secret_key"
     if not path.exists():
         settings.var_dir.mkdir(parents=True, exist_ok=True)
@@ -63,18 +63,18 @@ def _select_locale() -> Locale:
     """Pick the language: an explicit ?lang=, the remembered cookie, the browser, the default."""
     settings = state().settings
     if not has_request_context():
-        return _parsed(settings["i18n.default_locale"])
-    offered = settings["i18n.locales"]
+        return _parsed(settings.i18n.default_locale)
+    offered = settings.i18n.locales
     for choice in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
         if choice in offered:
             return _parsed(choice)
     best = request.accept_languages.best_match([o.replace("_", "-") for o in offered])
-    return _parsed(best.replace("-", "_") if best else settings["i18n.default_locale"])
+    return _parsed(best.replace("-", "_") if best else settings.i18n.default_locale)
 
 
 def _remember_locale(response):
     choice = request.args.get("lang")
-    if choice in state().settings["i18n.locales"]:
+    if choice in state().settings.i18n.locales:
         response.set_cookie(LANG_COOKIE, choice, max_age=365 * 24 * 3600, samesite="Lax")
     return response
 
@@ -88,21 +88,21 @@ def _close_request_session(exc: BaseException | None) -> None:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the store server; test_config overrides settings by "section.key"."""
     settings = load_settings(overrides=test_config)
-    logs.configure(settings["log.level"], settings["log.format"])
+    logs.configure(settings.log.level, settings.log.format)
     app = Flask(__name__, static_folder=str(static_dir()), static_url_path="/static")
     # Row ids are 32-bit integers in PostgreSQL; a larger number in a URL names nothing, so
     # it does not match (404) rather than reaching the database.
     app.url_map.converters["int"] = RowId
-    if settings["server.proxy_hops"]:
+    if settings.server.proxy_hops:
         # Behind a proxy, the scheme and host the browser used come from its headers; the
         # same-origin check of buyer forms compares against them.
-        hops = settings["server.proxy_hops"]
+        hops = settings.server.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.config.update(
         SECRET_KEY=_secret_key(settings),
-        MAX_CONTENT_LENGTH=settings["server.max_request_bytes"],
-        BABEL_DEFAULT_LOCALE=settings["i18n.default_locale"],
-        BABEL_DEFAULT_TIMEZONE=settings["centre.timezone"],
+        MAX_CONTENT_LENGTH=settings.server.max_request_bytes,
+        BABEL_DEFAULT_LOCALE=settings.i18n.default_locale,
+        BABEL_DEFAULT_TIMEZONE=settings.centre.timezone,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=timedelta(days=365),
@@ -110,11 +110,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.json.ensure_ascii = False
     client = redis.Redis.from_url(
-        settings["redis.url"], socket_connect_timeout=1, socket_timeout=1
-    ) if settings["redis.url"] else None
+        settings.redis.url, socket_connect_timeout=1, socket_timeout=1
+    ) if settings.redis.url else None
     database = Database(make_engine(settings))
     for factory in database.session_factories:
-        product_guard.install(factory, settings["catalogue.member_levels"])
+        product_guard.install(factory, settings.catalogue.member_levels)
         event.listen(factory, "after_commit", wake_after_commit)
     broker = RedisBroker(client) if client is not None else InProcessBroker()
     # Imported here: the bootstrap imports every part, and each part imports this package.

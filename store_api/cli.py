@@ -79,8 +79,8 @@ def demo(if_empty: bool, folder: Path | None) -> None:
             try:
                 result = load_demo(
                     session, media_dir=app_state.media_dir, folder=folder,
-                    member_levels=settings["catalogue.member_levels"],
-                    business_types=settings["catalogue.business_types"],
+                    member_levels=settings.catalogue.member_levels,
+                    business_types=settings.catalogue.business_types,
                 )
             except CatalogueError as exc:
                 raise click.ClickException(str(exc)) from None
@@ -141,15 +141,15 @@ def serve(host: str | None, port: int | None) -> None:
 
     app = _app()
     settings = state(app).settings
-    host = host or settings["server.host"]
-    port = port or settings["server.port"]
+    host = host or settings.server.host
+    port = port or settings.server.port
     current, head = migrate.current_revision(state(app).db.engine), migrate.head_revision()
     if current != head:
         raise click.ClickException(
             f"database at revision {current}, code at {head}: run `xuanpin init`"
         )
     _print_urls(app, host, port)
-    if settings["server.workers"] > 1 and not settings["redis.url"]:
+    if settings.server.workers > 1 and not settings.redis.url:
         click.echo("warning: several workers without XUANPIN_REDIS_URL: live pages may miss "
                    "changes made in another worker until their next refresh", err=True)
     state(app).db.dispose()
@@ -167,10 +167,10 @@ def streams(host: str | None, port: int | None) -> None:
 
     app = _app()
     settings = state(app).settings
-    if not settings["redis.url"]:
+    if not settings.redis.url:
         raise click.ClickException("xuanpin streams needs XUANPIN_REDIS_URL: its streams hear "
                                    "of changes through Redis")
-    host, port = host or settings["server.host"], port or settings["streams.port"]
+    host, port = host or settings.server.host, port or settings.streams.port
     click.echo(f"event streams on http://{host}:{port} (route /display/*/events and "
                "/orders/*/events here)")
     state(app).db.dispose()
@@ -193,8 +193,8 @@ def worker() -> None:
 
 @main.command()
 def check() -> None:
-    """Rebuild stock levels from the ledger and compare, and hold every level's reserved count
-    against the orders' reserved allocations; exit 1 on any drift."""
+    """Rebuild stock levels from the ledger and compare, and hold what orders reserved in the
+    ledger against their reserved allocations; exit 1 on any drift."""
     from store_api.core.state import state
     from store_api.orders.allocations import disagreements
     from store_api.stock.inventory import check_ledger
@@ -210,8 +210,8 @@ def check() -> None:
             f"reserved={d.ledger_reserved}"
         )
     for product, location, reserved, allocated in unallocated:
-        click.echo(f"drift: product {product} at location {location}: level reserved={reserved},"
-                   f" orders' allocations reserved={allocated}")
+        click.echo(f"drift: product {product} at location {location}: orders' ledger rows "
+                   f"reserved={reserved}, orders' allocations reserved={allocated}")
     if drifts or unallocated:
         click.echo(f"{len(drifts)} stock levels disagree with the ledger, {len(unallocated)} "
                    "with the orders' allocations", err=True)
@@ -238,7 +238,7 @@ def labels(template_name, everything, zone, stale, codes, skip, copies, output) 
 
     app = _app()
     settings = state(app).settings
-    base_level = settings["catalogue.member_levels"][0]
+    base_level = settings.catalogue.member_levels[0]
     with app.app_context():
         try:
             with state(app).db.read_session() as session:
@@ -249,8 +249,8 @@ def labels(template_name, everything, zone, stale, codes, skip, copies, output) 
                                    file=sys.stderr) as bar:
                 pdf = label_service.print_labels(
                     state(app).db, chosen, template_name=template_name,
-                    base_url=settings["server.public_base_url"], base_level=base_level,
-                    font_path=Path(settings["labels.font_path"]), skip=skip, copies=copies,
+                    base_url=settings.server.public_base_url, base_level=base_level,
+                    font_path=Path(settings.labels.font_path), skip=skip, copies=copies,
                     progress=lambda done: bar.update(done - bar.pos))
         except DomainError as exc:
             raise click.ClickException(str(exc)) from None

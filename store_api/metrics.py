@@ -124,7 +124,7 @@ def _allowed() -> bool:
     except ValueError:
         return False
     return any(address in ipaddress.ip_network(network)
-               for network in state().settings["metrics.allowed_networks"])
+               for network in state().settings.metrics.allowed_networks)
 
 
 def init_app(app: Flask) -> None:

@@ -59,16 +59,16 @@ def options(settings: Settings, *, streams: bool) -> dict:
         "max_requests": 20_000,
         "max_requests_jitter": 2_000,
         "accesslog": "-",
-        "access_log_format": ACCESS_JSON if settings["log.format"] == "json" else ACCESS_TEXT,
+        "access_log_format": ACCESS_JSON if settings.log.format == "json" else ACCESS_TEXT,
         "child_exit": _child_exit,
-        "post_worker_init": _after_worker_start(settings["worker.run_in_serve"] and not streams),
+        "post_worker_init": _after_worker_start(settings.worker.run_in_serve and not streams),
     }
     if streams:
-        found.update(workers=settings["streams.workers"], worker_class="gevent",
-                     worker_connections=settings["streams.max_clients"])
+        found.update(workers=settings.streams.workers, worker_class="gevent",
+                     worker_connections=settings.streams.max_clients)
     else:
-        found.update(workers=settings["server.workers"] or os.cpu_count() or 1,
-                     threads=settings["server.threads"], worker_class="gthread")
+        found.update(workers=settings.server.workers or os.cpu_count() or 1,
+                     threads=settings.server.threads, worker_class="gthread")
     return found
 
 
@@ -79,8 +79,8 @@ def gunicorn_conf(*, streams: bool) -> dict:
     settings = load_settings()
     metrics_folder(settings, "streams" if streams else "pages")
     found = options(settings, streams=streams)
-    port = settings["streams.port"] if streams else settings["server.port"]
-    found["bind"] = f"{settings['server.host']}:{port}"
+    port = settings.streams.port if streams else settings.server.port
+    found["bind"] = f"{settings.server.host}:{port}"
     return found
 
 

@@ -15,5 +15,5 @@ operation = Operations()
 def set_membership(phone: str, payload: schemas.MembershipIn):
     buyers.set_membership(state().db, phone, member_level=payload.member_level,
                           on_account=payload.on_account,
-                          member_levels=state().settings["catalogue.member_levels"])
+                          member_levels=state().settings.catalogue.member_levels)
     return {"ok": True}

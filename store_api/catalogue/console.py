@@ -44,7 +44,7 @@ UPLOAD_KEPT_S = 24 * 3600
 
 def _levels() -> tuple[list[str], list[str]]:
     settings = state().settings
-    return settings["catalogue.member_levels"], settings["catalogue.business_types"]
+    return settings.catalogue.member_levels, settings.catalogue.business_types
 
 
 @routes.get("/products")
@@ -136,7 +136,7 @@ def add_picture(sku: str):
     upload = request.files.get("picture")
     return act(lambda: pictures.add(
         state().db, sku, upload.read() if upload else b"", media_dir=state().media_dir,
-        max_px=settings["console.picture_max_px"], actor=current_user.audit_actor),
+        max_px=settings.console.picture_max_px, actor=current_user.audit_actor),
         "console.edit_product", missing_is_404=True, sku=sku)
 
 

@@ -40,18 +40,18 @@ def make_engine(settings: Settings) -> Engine:
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///") and ":memory:" not in url:
             settings.var_dir.mkdir(parents=True, exist_ok=True)
-        timeout_ms = settings["database.sqlite_busy_timeout_ms"]
+        timeout_ms = settings.database.sqlite_busy_timeout_ms
         engine = create_engine(
             url,
-            echo=settings["database.echo"],
+            echo=settings.database.echo,
             connect_args={"timeout": timeout_ms / 1000, "check_same_thread": False},
         )
         _tune_sqlite(engine, timeout_ms)
         return engine
     return create_engine(
         url,
-        echo=settings["database.echo"],
-        pool_size=settings["database.pool_size"],
+        echo=settings.database.echo,
+        pool_size=settings.database.pool_size,
         # A connection the database dropped (a restart, a fail-over) is noticed before use and
         # replaced; a database that does not answer fails the request within seconds.
         pool_pre_ping=True,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from store_api.core import setting_sections as sections
 from store_api.core.resources import config_dir
 
 ENV_PREFIX = "XUANPIN_"
@@ -236,10 +237,38 @@ def _coerce(key: str, default: Any, value: Any, origin: str, from_text: bool) ->
 
 
 class Settings(Mapping[str, Any]):
-    """Read-only settings keyed by "section.key"."""
+    """Read-only settings: typed sections for code (`settings.orders.hold_minutes`), and
+    keys "section.key" for what names a setting by text (templates, limits, overrides)."""
+
+    server: sections.Server
+    streams: sections.Streams
+    paths: sections.Paths
+    database: sections.Database
+    redis: sections.Redis
+    i18n: sections.I18n
+    catalogue: sections.Catalogue
+    centre: sections.Centre
+    console: sections.Console
+    limits: sections.Limits
+    consignment: sections.Consignment
+    kiosk: sections.Kiosk
+    displays: sections.Displays
+    carts: sections.Carts
+    orders: sections.Orders
+    printing: sections.Printing
+    labels: sections.Labels
+    worker: sections.Worker
+    metrics: sections.Metrics
+    log: sections.Log
 
     def __init__(self, values: dict[str, Any]):
         self._values = values
+        by_section: dict[str, dict[str, Any]] = {name: {} for name in sections.SECTIONS}
+        for key, value in values.items():
+            section, _, name = key.partition(".")
+            by_section[section][name] = value
+        for section, kind in sections.SECTIONS.items():
+            setattr(self, section, kind(**by_section[section]))
 
     def __getitem__(self, key: str) -> Any:
         return self._values[key]
@@ -253,12 +282,12 @@ class Settings(Mapping[str, Any]):
     @property
     def var_dir(self) -> Path:
         """Return the absolute var/ folder."""
-        return Path(self["paths.var_dir"]).resolve()
+        return Path(self.paths.var_dir).resolve()
 
     @property
     def database_url(self) -> str:
         """Return the database URL, SQLite under var/ when none is set."""
-        return self["database.url"] or f"sqlite:///{self.var_dir / 'xuanpin.db'}"
+        return self.database.url or f"sqlite:///{self.var_dir / 'xuanpin.db'}"
 
 
 def env_name(key: str) -> str:

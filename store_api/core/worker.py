@@ -157,10 +157,10 @@ class Worker:
         self.jobs = app_state.jobs
         settings = app_state.settings
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.lease_seconds = settings["worker.lease_seconds"]
-        self.batch_size = settings["worker.batch_size"]
-        self.max_attempts = settings["worker.max_attempts"]
-        self.poll_interval = settings["worker.poll_interval_s"]
+        self.lease_seconds = settings.worker.lease_seconds
+        self.batch_size = settings.worker.batch_size
+        self.max_attempts = settings.worker.max_attempts
+        self.poll_interval = settings.worker.poll_interval_s
 
     def lease(self) -> list[OutboxMessage]:
         """Take up to batch_size due messages that no live lease holds."""

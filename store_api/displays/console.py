@@ -21,7 +21,7 @@ routes = Routes()
 def displays_page():
     """Each zone with its pinned products, and a link to its screen."""
     zones = all_zones(db_session())
-    silent_after = state().settings["displays.silent_after_s"]
+    silent_after = state().settings.displays.silent_after_s
     return render_template("console/displays.html", zones=zones,
                            pins=displays.pins(db_session()),
                            screens=screens.listing(db_session(), silent_after))

@@ -26,7 +26,7 @@ operation = Operations()
 
 
 def _period(query: schemas.PeriodQuery) -> consignment.Period:
-    timezone = state().settings["centre.timezone"]
+    timezone = state().settings.centre.timezone
     today = utcnow().astimezone(ZoneInfo(timezone)).date()
     return consignment.period(query.start or today.replace(day=1).isoformat(),
                               query.end or today.isoformat(), timezone)
@@ -185,7 +185,7 @@ def statement_body(statement: consignment.Statement) -> dict:
 def factory_settlement(query: schemas.PeriodQuery):
     settings = state().settings
     return statement_body(consignment.statement(
-        db_session(), g.factory.id, _period(query), settings["consignment.return_offer_percent"]))
+        db_session(), g.factory.id, _period(query), settings.consignment.return_offer_percent))
 
 
 # A signed callback does what the route of the same name does, for the factory that signed it.

@@ -206,10 +206,10 @@ def statement_pdf():
 def unsold():
     """SKUs unsold at the centre for the set number of days, with the return offer."""
     settings = _settings()
-    rows = consignment.unsold(db_session(), _factory_id(), settings["consignment.unsold_days"],
-                              settings["consignment.return_offer_percent"])
-    return _render("unsold.html", rows=rows, days=settings["consignment.unsold_days"],
-                   percent=settings["consignment.return_offer_percent"])
+    rows = consignment.unsold(db_session(), _factory_id(), settings.consignment.unsold_days,
+                              settings.consignment.return_offer_percent)
+    return _render("unsold.html", rows=rows, days=settings.consignment.unsold_days,
+                   percent=settings.consignment.return_offer_percent)
 
 
 @bp.post("/unsold/<sku>/return")
@@ -219,6 +219,6 @@ def take_back(sku: str):
     settings = _settings()
     return _act(lambda: consignment.return_unsold(
         state().db, _factory_id(), sku[:64], form_number(request.form.get("quantity")),
-        days=settings["consignment.unsold_days"],
-        offer_percent=settings["consignment.return_offer_percent"], actor=_actor()),
+        days=settings.consignment.unsold_days,
+        offer_percent=settings.consignment.return_offer_percent, actor=_actor()),
         "portal.unsold")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from store_api.orders.models import Allocation, FulfilmentGroup, OrderLine
 from store_api.stock.inventory import StockLine
-from store_api.stock.models import StockLevel
+from store_api.stock.models import StockLedgerEntry
 
 _COLUMNS = ["order_line_id", "product_id", "location_id", "quantity", "state"]
 # Checkout writes its lines without reading their ids back; this allocates them all, where
@@ -81,17 +81,25 @@ def reserve_lines(session: Session, lines: Iterable[OrderLine], location_id: int
                                  location_id=location_id), line.quantity, "reserved")
 
 
+def _reserved_by(session: Session, query) -> dict[tuple[int, int], int]:
+    return {(product, location): units for product, location, units in session.execute(query)
+            if units}
+
+
 def disagreements(session: Session) -> list[tuple[int, int, int, int]]:
-    """Return (product, location, level's reserved, allocations' reserved) wherever a stock
-    level's reserved count is not what the orders' reserved allocations add up to."""
-    held = (select(Allocation.product_id, Allocation.location_id,
-                   func.sum(Allocation.quantity).label("quantity"))
-            .where(Allocation.state == "reserved")
-            .group_by(Allocation.product_id, Allocation.location_id).subquery())
-    allocated = func.coalesce(held.c.quantity, 0)
-    return [tuple(row) for row in session.execute(
-        select(StockLevel.product_id, StockLevel.location_id, StockLevel.reserved, allocated)
-        .outerjoin(held, and_(held.c.product_id == StockLevel.product_id,
-                              held.c.location_id == StockLevel.location_id))
-        .where(StockLevel.reserved != allocated)
-        .order_by(StockLevel.product_id, StockLevel.location_id))]
+    """Return (product, location, units the ledger's order rows hold reserved, units the
+    orders' reserved allocations add up to) wherever the two differ. With the ledger held
+    against the levels (`check_ledger`), every reservation an order made is held to them."""
+    by_ledger = _reserved_by(session, select(
+        StockLedgerEntry.product_id, StockLedgerEntry.location_id,
+        func.sum(StockLedgerEntry.delta_reserved))
+        .where(StockLedgerEntry.order_id.is_not(None))
+        .group_by(StockLedgerEntry.product_id, StockLedgerEntry.location_id))
+    by_allocations = _reserved_by(session, select(
+        Allocation.product_id, Allocation.location_id, func.sum(Allocation.quantity))
+        .where(Allocation.state == "reserved")
+        .group_by(Allocation.product_id, Allocation.location_id))
+    return [(product, location, by_ledger.get((product, location), 0),
+             by_allocations.get((product, location), 0))
+            for product, location in sorted(by_ledger.keys() | by_allocations.keys())
+            if by_ledger.get((product, location), 0) != by_allocations.get((product, location), 0)]

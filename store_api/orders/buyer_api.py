@@ -76,8 +76,8 @@ def buyers_slot_view(code: str) -> SlotView | None:
         also = also_ordered(session, slot.product.id, business_type)
         also_cache.put((slot.product.id, business_type), also)
     in_cart = carts.quantity_in_cart(session, buyer_session.cart_token(), slot.product.id,
-                                     settings["carts.idle_minutes"])
-    return slot_view(session, slot, member_levels=settings["catalogue.member_levels"],
+                                     settings.carts.idle_minutes)
+    return slot_view(session, slot, member_levels=settings.catalogue.member_levels,
                      member_level=buyer.member_level if buyer else None, also=also,
                      quantity_in_cart=in_cart)
 
@@ -110,7 +110,7 @@ def cart_body() -> dict:
 
 def _change(sku, quantity, *, add: bool) -> dict:
     token = carts.change_line(state().db, buyer_session.cart_token(), sku, quantity, add=add,
-                              idle_minutes=state().settings["carts.idle_minutes"])
+                              idle_minutes=state().settings.carts.idle_minutes)
     buyer_session.remember_cart(token)
     return cart_body()
 
@@ -144,8 +144,8 @@ def identify(payload: schemas.BuyerIn):
     settings = state().settings
     buyer_id = buyers.identify(state().db, phone=payload.phone, name=payload.name,
                                company=payload.company, business_type=payload.business_type,
-                               business_types=settings["catalogue.business_types"],
-                               base_level=settings["catalogue.member_levels"][0])
+                               business_types=settings.catalogue.business_types,
+                               base_level=settings.catalogue.member_levels[0])
     buyer_session.remember_buyer(buyer_id)
     return get_buyer()
 

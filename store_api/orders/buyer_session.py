@@ -46,6 +46,6 @@ def current_buyer(db_session: Session) -> Buyer | None:
 def cart_view(db_session: Session, buyer: Buyer | None) -> carts.CartView:
     """Return this device's cart priced for its buyer."""
     settings = state().settings
-    base = settings["catalogue.member_levels"][0]
+    base = settings.catalogue.member_levels[0]
     return carts.view(db_session, cart_token(), level=buyer.member_level if buyer else base,
-                      base_level=base, idle_minutes=settings["carts.idle_minutes"])
+                      base_level=base, idle_minutes=settings.carts.idle_minutes)

@@ -181,9 +181,9 @@ def _check_delivery(
                 or not math.isfinite(longitude) or abs(latitude) > 90 or abs(longitude) > 180):
             raise DomainError(_l("Share your location so we can check the distance."),
                               code="location_required", field="delivery.latitude")
-        distance = distance_km(settings["centre.latitude"], settings["centre.longitude"],
+        distance = distance_km(settings.centre.latitude, settings.centre.longitude,
                                delivery.latitude, delivery.longitude)
-        radius = settings["orders.local_delivery_radius_km"]
+        radius = settings.orders.local_delivery_radius_km
         if distance > radius:
             raise DomainError(
                 _l("Local delivery reaches %(radius)s km; this address is %(distance)s km away."),
@@ -235,7 +235,7 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
             _l("%(factory)s needs at least %(minimum)s per order; add %(missing)s more."),
             code="mixed_batch_minimum", field="lines", factory=short.factory.name_zh,
             minimum=f"{short.minimum_fen / 100:.2f}", missing=f"{short.missing_fen / 100:.2f}")
-    groups = plan(session, lines, settings["orders.allocate_first"])
+    groups = plan(session, lines, settings.orders.allocate_first)
     distance = _check_delivery(groups, delivery, settings)
     # Checkout is the busiest write, so its rows go in as plain statements: the ORM's
     # bookkeeping for them cost more than the database did (benchmarks/checkout.py).
@@ -245,7 +245,7 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
         "total_fen": sum(line.total_fen for line in lines),
         # A member on account pays later by invoice: nothing expires, factories start at once.
         "hold_until": None if buyer.on_account else (
-            utcnow() + timedelta(minutes=settings["orders.hold_minutes"])),
+            utcnow() + timedelta(minutes=settings.orders.hold_minutes)),
     }
     # A second request with the same key stops here, before reserving.
     order_id = session.execute(_INSERT_ORDER, order_row).scalar()
@@ -303,7 +303,7 @@ def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
     if buyer_id is None:
         raise _buyer_required()
     request_hash = _request_hash(buyer_id, requested, delivery, cart_token)
-    base_level = settings["catalogue.member_levels"][0]
+    base_level = settings.catalogue.member_levels[0]
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with db.unit_of_work() as session:
@@ -337,10 +337,10 @@ def order_from_cart(db: Database, *, buyer_id: int | None, cart_token: str | Non
                     delivery: Delivery, idempotency_key, settings: Settings) -> dict:
     """Place an order of what the device's cart holds (the page's checkout and the API's
     order without lines); an expired cart is refused."""
-    base = settings["catalogue.member_levels"][0]
+    base = settings.catalogue.member_levels[0]
     with db.read_session() as session:
         cart = view(session, cart_token, level=base, base_level=base,
-                    idle_minutes=settings["carts.idle_minutes"])
+                    idle_minutes=settings.carts.idle_minutes)
         if cart.expired:
             raise DomainError(_l("Your cart expired; add the products again."),
                               code="cart_expired", field="lines", status=410)

@@ -163,7 +163,7 @@ class CartLine(Base):
 class Allocation(Base):
     """Units of an order line at a stock location, and what became of them: reserved for the
     order, sold to the buyer, released back on sale, or returned. The one record of what an
-    order holds where; the stock levels' reserved counts are its reserved rows added up."""
+    order holds where; what orders reserved in the stock ledger is its reserved rows added up."""
 
     __tablename__ = "allocations"
     __table_args__ = (

@@ -34,7 +34,7 @@ routes = Routes()
 
 def _settings():
     settings = state().settings
-    return settings, settings["catalogue.member_levels"][0]
+    return settings, settings.catalogue.member_levels[0]
 
 
 @routes.get("/labels")
@@ -63,7 +63,7 @@ def print_labels():
             else None, codes=codes, stale=choice == "stale", base_level=base_level)
         if form.get("send") == "thermal":
             labels.queue_thermal(state().db, [slot.id for slot in slots],
-                                 base_url=settings["server.public_base_url"],
+                                 base_url=settings.server.public_base_url,
                                  base_level=base_level)
             flash(str(_l("%(n)s labels sent to the label printer.", n=len(slots))), "info")
             return redirect(url_for("console.prints"), 303)
@@ -120,10 +120,10 @@ def preview():
     template = labels.template_named(request.args.get("template", ""))
     slots = labels.select_slots(db_session(), codes=[request.args.get("slot", "")[:16]],
                                 base_level=base_level)
-    data = labels.label_data(slots[0], settings["server.public_base_url"], base_level,
+    data = labels.label_data(slots[0], settings.server.public_base_url, base_level,
                              date.today())
     single = replace(template, page_width=template.label_width,
                      page_height=template.label_height, columns=1, rows=1, margin_left=0.0,
                      margin_top=0.0)
-    pdf = render_pdf([data], single, font_path=Path(settings["labels.font_path"]))
+    pdf = render_pdf([data], single, font_path=Path(settings.labels.font_path))
     return Response(pdf_to_png(pdf, dpi=200)[0], mimetype="image/png")

@@ -199,9 +199,9 @@ def render_job(message, app_state) -> None:
             _set_job(db, job.id, done=done)
 
     pdf = print_labels(db, payload["slots"], template_name=payload["template"],
-                       base_url=settings["server.public_base_url"],
-                       base_level=settings["catalogue.member_levels"][0],
-                       font_path=Path(settings["labels.font_path"]), skip=payload["skip"],
+                       base_url=settings.server.public_base_url,
+                       base_level=settings.catalogue.member_levels[0],
+                       font_path=Path(settings.labels.font_path), skip=payload["skip"],
                        copies=payload["copies"], progress=progress)
     target = pdf_path(settings.var_dir, job.id)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -75,7 +75,7 @@ def receipt_from(payload: dict, app_state: AppState) -> Receipt:
         return line
 
     return Receipt(
-        header=settings["printing.receipt_header"],
+        header=settings.printing.receipt_header,
         order=payload["order"],
         placed_at=_local_time(payload["placed_at"]),
         lines=[ReceiptLine(line["name"], line["quantity"], line["unit_price_fen"],
@@ -85,7 +85,7 @@ def receipt_from(payload: dict, app_state: AppState) -> Receipt:
         payment=str(PAYMENT_METHOD_NAMES[payload["method"]]),
         reference=payload.get("reference", ""),
         groups=[group_line(group) for group in payload["groups"]],
-        track_url=settings["server.public_base_url"].rstrip("/") + payload["track_path"],
+        track_url=settings.server.public_base_url.rstrip("/") + payload["track_path"],
         words={key: str(word) for key, word in RECEIPT_WORDS.items()},
     )
 
@@ -116,23 +116,23 @@ def send(target: str, data: bytes, *, timeout: float, folder: Path, name: str) -
 def _bytes_and_target(kind: str, payload: dict, app_state: AppState) -> tuple[bytes, str]:
     """Return what a job prints, and the printer it goes to."""
     settings = app_state.settings
-    font = Path(settings["labels.font_path"])
-    encoding = settings["printing.receipt_encoding"]
+    font = Path(settings.labels.font_path)
+    encoding = settings.printing.receipt_encoding
     if kind == "label":
-        raster = font if settings["printing.label_raster_text"] else None
+        raster = font if settings.printing.label_raster_text else None
         labels = [LabelData(**{**label, "ladder": [tuple(t) for t in label["ladder"]],
                                "printed_on": date.fromisoformat(label["printed_on"])})
                   for label in payload["labels"]]
-        data = label_bytes(labels, native_qr=settings["printing.label_qr"] == "native",
+        data = label_bytes(labels, native_qr=settings.printing.label_qr == "native",
                            encoding=encoding, raster_font=raster,
-                           width_dots=settings["printing.label_width_dots"])
-        return data, settings["printing.label_printer"]
-    with app_state.app.app_context(), force_locale(settings["i18n.default_locale"]):
+                           width_dots=settings.printing.label_width_dots)
+        return data, settings.printing.label_printer
+    with app_state.app.app_context(), force_locale(settings.i18n.default_locale):
         receipt = receipt_from(payload, app_state)
-    raster = font if settings["printing.receipt_raster_text"] else None
-    data = receipt_bytes(receipt, encoding=encoding, width=settings["printing.receipt_width"],
+    raster = font if settings.printing.receipt_raster_text else None
+    data = receipt_bytes(receipt, encoding=encoding, width=settings.printing.receipt_width,
                          raster_font=raster)
-    return data, settings["printing.receipt_printer"]
+    return data, settings.printing.receipt_printer
 
 
 def print_job(message, app_state: AppState) -> None:
@@ -142,7 +142,7 @@ def print_job(message, app_state: AppState) -> None:
         job = job_of(session, message)
         job_id, kind, payload = job.id, job.kind, job.payload
     data, target = _bytes_and_target(kind, payload, app_state)
-    send(target, data, timeout=settings["printing.timeout_s"], folder=settings.var_dir / "prints",
+    send(target, data, timeout=settings.printing.timeout_s, folder=settings.var_dir / "prints",
          name=f"{kind}-{job_id:08d}-{message.attempts}.bin")
     with db.unit_of_work() as session:
         session.get(PrintJob, job_id).printed_at = utcnow()

@@ -47,7 +47,7 @@ def _chart(title, rows: list[list], label: int, value: int, shown=str, *,
 
 def _period() -> Period:
     """The dates asked for, or the last 30 days when none or bad ones are given."""
-    timezone = state().settings["centre.timezone"]
+    timezone = state().settings.centre.timezone
     try:
         return period(request.args["from"][:10], request.args["to"][:10], timezone)
     except (KeyError, DomainError):
@@ -88,10 +88,10 @@ def _slow_movers(period) -> list[Section]:
     rows = [[m.factory, m.row.sku, localised(m.row, "name"), m.row.available,
              m.row.last_sale.date().isoformat() if m.row.last_sale else "",
              format_money(m.row.offer_value_fen)]
-            for m in reports.slow_movers(db_session(), settings["consignment.unsold_days"],
-                                         settings["consignment.return_offer_percent"])]
+            for m in reports.slow_movers(db_session(), settings.consignment.unsold_days,
+                                         settings.consignment.return_offer_percent)]
     title = _l("No sale in %(days)s days: return candidates",
-               days=settings["consignment.unsold_days"])
+               days=settings.consignment.unsold_days)
     return [Section(title, [_l("Factory"), _l("SKU"), _l("Product"), _l("Units in the centre"),
                             _l("Last sale"), _l("Value at the return offer (yuan)")], rows,
                     _chart(title, rows, 1, 3))]
@@ -100,7 +100,7 @@ def _slow_movers(period) -> list[Section]:
 def _velocity(period) -> list[Section]:
     rows = [[v.sku, localised(v, "name"), v.week_units, v.week_rate, v.month_units,
              v.month_rate, _l("rising") if v.rising else ""]
-            for v in reports.velocity(db_session(), state().settings["centre.timezone"])]
+            for v in reports.velocity(db_session(), state().settings.centre.timezone)]
     title = _l("Units a day, last 7 days")
     return [Section(_l("Bestseller velocity"), [
         _l("SKU"), _l("Product"), _l("Units, 7 days"), _l("Per day, 7 days"),

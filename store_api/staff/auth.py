@@ -118,7 +118,7 @@ def _end_idle_sign_in() -> None:
         return
     now = int(time.time())
     last = session.get("seen_at")
-    if isinstance(last, int) and now - last > state().settings["console.idle_minutes"] * 60:
+    if isinstance(last, int) and now - last > state().settings.console.idle_minutes * 60:
         logout_user()
         session.pop("seen_at", None)
         if not wants_json():

@@ -54,7 +54,7 @@ def localised(obj, field: str) -> str:
 def member_level_names() -> dict[str, str]:
     """Return the display name of every configured member level."""
     return {level: str(LEVEL_NAMES.get(level, level))
-            for level in state().settings["catalogue.member_levels"]}
+            for level in state().settings.catalogue.member_levels}
 
 
 def init_app(app: Flask) -> None:

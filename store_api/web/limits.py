@@ -28,9 +28,9 @@ def _failed(response) -> bool:
 def init_app(app: Flask) -> None:
     """Wrap the limited views; call once every blueprint is registered."""
     settings = state(app).settings
-    if not settings["limits.enabled"]:
+    if not settings.limits.enabled:
         return
-    redis_url = settings["redis.url"]
+    redis_url = settings.redis.url
     limiter = Limiter(get_remote_address, app=app, storage_uri=redis_url or "memory://",
                       default_limits=[], key_prefix="xuanpin-limits", swallow_errors=True,
                       in_memory_fallback_enabled=bool(redis_url))

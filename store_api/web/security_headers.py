@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
     page = {"Content-Security-Policy": _POLICY.format(ancestors="'none'"),
             "X-Frame-Options": "DENY", **_COMMON}
     display = {"Content-Security-Policy": _POLICY.format(
-        ancestors=state(app).settings["displays.frame_ancestors"]), **_COMMON}
+        ancestors=state(app).settings.displays.frame_ancestors), **_COMMON}
 
     @app.after_request
     def _add(response):

@@ -1,5 +1,5 @@
 """Allocations, the one record of what an order holds where: every change of an order moves
-them, the stock levels' reserved counts are their sum, and the migration that added them
+them, what orders reserved in the ledger is their sum, and the migration that added them
 derives the same rows from the orders that existed before."""
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def test_a_rerouted_forward_is_released_at_the_factory_and_reserved_at_the_centr
         assert disagreements(session) == []
 
 
-def test_a_level_that_disagrees_with_the_allocations_is_named(app, consignment):
+def test_a_reservation_its_allocations_do_not_match_is_named(app, consignment):
     db, c = state(app).db, consignment
     with db.unit_of_work() as session:
         session.execute(update(Allocation).where(Allocation.state == "reserved")

@@ -104,3 +104,20 @@ def test_the_production_example_is_valid_and_sends_streams_to_gevent():
         "XUANPIN_CONFIG": str(config_dir() / "production.example.toml")})
     assert settings["streams.max_clients"] >= 1000 and settings["redis.url"].startswith("redis")
     assert settings["worker.run_in_serve"] is False
+
+
+def test_code_reads_typed_sections_that_hold_every_setting_and_nothing_else():
+    import dataclasses
+
+    from store_api.core.setting_sections import SECTIONS
+
+    settings = load_settings(overrides={"orders.hold_minutes": 45}, environ={})
+    fields = {f"{section}.{field.name}" for section, kind in SECTIONS.items()
+              for field in dataclasses.fields(kind)}
+    assert fields == set(settings)
+    for key in settings:
+        section, name = key.split(".")
+        assert getattr(getattr(settings, section), name) == settings[key], key
+    assert settings.orders.hold_minutes == 45 and isinstance(settings.centre.latitude, float)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.orders.hold_minutes = 1
