@@ -148,6 +148,20 @@ def wake_after_commit(session: Session) -> None:
         WAKE.set()
 
 
+def retry_delay(attempts: int, error: Exception, schedule: tuple[int, ...] | None,
+                max_attempts: int) -> float | None:
+    """Seconds before a failed message's next try, or None when it is dead: it gave up, or
+    its topic's schedule (else RETRY_STEPS up to max_attempts tries) is spent. A RetryLater's
+    own wait wins; the schedule's step varies by JITTER so retries of a burst spread out."""
+    spent = attempts > len(schedule) if schedule is not None else attempts >= max_attempts
+    if isinstance(error, GiveUp) or spent:
+        return None
+    if isinstance(error, RetryLater) and error.after is not None:
+        return error.after
+    steps = schedule or RETRY_STEPS
+    return steps[min(attempts - 1, len(steps) - 1)] * (1 + random.uniform(-JITTER, JITTER))
+
+
 class Worker:
     """Leases due outbox messages and hands each to its topic's handler."""
 
@@ -193,21 +207,16 @@ class Worker:
     def _finish(self, message: OutboxMessage, error: Exception | None) -> None:
         """Record the outcome, but only while this worker still holds the lease."""
         values: dict = {"lease_owner": None, "leased_until": None}
-        schedule = self.jobs.schedules.get(message.topic)
-        spent = (message.attempts > len(schedule) if schedule is not None
-                 else message.attempts >= self.max_attempts)
         if error is None:
             values.update(status="done", processed_at=utcnow(), last_error=None)
-        elif isinstance(error, GiveUp) or spent:
-            values.update(status="dead", last_error=_describe(error), processed_at=utcnow())
         else:
-            steps = schedule or RETRY_STEPS
-            delay = steps[min(message.attempts - 1, len(steps) - 1)]
-            delay *= 1 + random.uniform(-JITTER, JITTER)
-            if isinstance(error, RetryLater) and error.after is not None:
-                delay = error.after
-            values.update(last_error=_describe(error),
-                          available_at=utcnow() + timedelta(seconds=delay))
+            delay = retry_delay(message.attempts, error, self.jobs.schedules.get(message.topic),
+                                self.max_attempts)
+            if delay is None:
+                values.update(status="dead", last_error=_describe(error), processed_at=utcnow())
+            else:
+                values.update(last_error=_describe(error),
+                              available_at=utcnow() + timedelta(seconds=delay))
         with self.db.unit_of_work() as session:
             session.execute(
                 update(OutboxMessage)

@@ -133,6 +133,14 @@ def plan(session: Session, lines: list[LineView], allocate_first: str) -> list[P
         if product_id is not None:
             available[(product_id, location_id)] = free
     centre = factory_locations.pop(None, None) or centre_location(session).id
+    return split(lines, available, centre, factory_locations, allocate_first)
+
+
+def split(lines: list[LineView], available: dict[tuple[int, int], int], centre: int,
+          factory_locations: dict[int, int], allocate_first: str) -> list[PlannedGroup]:
+    """Split lines over the centre and each product's factory by what each has free
+    ((product, location) -> units), the centre first unless allocate_first is "factory";
+    a line no source can fill is refused. Centre groups come first, then by location."""
     groups: dict[int, PlannedGroup] = {}
     for index, line in enumerate(lines):
         factory = line.product.factory
