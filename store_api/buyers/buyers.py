@@ -41,6 +41,10 @@ def _text(value, field: str, *, required: bool, limit: int) -> str:
     return value.strip()
 
 
+def _by_phone(session: Session, phone: str) -> Buyer | None:
+    return session.scalar(select(Buyer).where(Buyer.phone == phone))
+
+
 def identify(db: Database, *, phone, name, company, business_type,
              business_types: list[str], base_level: str) -> int:
     """Return the id of a phone number's buyer, created with these details if new."""
@@ -51,7 +55,7 @@ def identify(db: Database, *, phone, name, company, business_type,
         raise DomainError(_l("Choose a business type."), code="invalid_business_type",
                           field="business_type")
     with db.unit_of_work() as session:
-        buyer = session.scalar(select(Buyer).where(Buyer.phone == phone))
+        buyer = _by_phone(session, phone)
         if buyer is None:
             buyer = Buyer(phone=phone, member_level=base_level, name=name, company=company,
                           business_type=business_type)
@@ -69,7 +73,7 @@ def set_membership(db: Database, phone, *, member_level: str, on_account: bool,
         raise DomainError(_l("Unknown member level."), code="invalid_member_level",
                           field="member_level")
     with db.unit_of_work() as session:
-        buyer = session.scalar(select(Buyer).where(Buyer.phone == phone))
+        buyer = _by_phone(session, phone)
         if buyer is None:
             raise NotFound(_l("No buyer has this phone number."), field="phone")
         buyer.member_level, buyer.on_account = member_level, bool(on_account)

@@ -30,6 +30,12 @@ def factories_page():
                            problems={})
 
 
+def _on_factory(action, code: str):
+    """Run an action on a factory as the signed-in admin, then show the factory again."""
+    return act(lambda: action(state().db, code, actor=current_user.audit_actor),
+               "console.factory_page", code=code)
+
+
 def _cells() -> dict:
     return {name: request.form.get(name, "")[:200] for name in factories.FIELDS}
 
@@ -106,9 +112,7 @@ def issue_token(code: str):
 @admin_required
 def revoke_token(code: str):
     """Stop the factory's API token working."""
-    return act(lambda: factory_access.revoke_token(state().db, code,
-                                                   actor=current_user.audit_actor),
-               "console.factory_page", code=code)
+    return _on_factory(factory_access.revoke_token, code)
 
 
 @routes.post("/factories/<code>/webhook")
@@ -126,9 +130,7 @@ def set_webhook(code: str):
 @admin_required
 def clear_webhook(code: str):
     """Stop webhooks; forwards wait in the factory's portal."""
-    return act(lambda: factories.clear_webhook(state().db, code,
-                                               actor=current_user.audit_actor),
-               "console.factory_page", code=code)
+    return _on_factory(factories.clear_webhook, code)
 
 
 @routes.post("/factories/<code>/users")

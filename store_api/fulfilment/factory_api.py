@@ -42,6 +42,11 @@ def _outcome(result: fulfilment.Outcome) -> dict:
     return dataclasses.asdict(result)
 
 
+def _on_forward(action, forward: str, *args) -> dict:
+    """Run a fulfilment action on one of the calling factory's forwards, as that factory."""
+    return _outcome(action(state().db, g.factory.id, forward[:64], *args, actor=g.factory.actor))
+
+
 @operation("/factory/forwards", "GET", summary="List the factory's forwards, newest first",
            tag="factory", response=schemas.ForwardListOut, auth="factory",
            query=schemas.ForwardsQuery)
@@ -80,16 +85,14 @@ def factory_forward(forward: str):
 @operation("/factory/forwards/<forward>/accept", "POST", summary="Accept a forward",
            tag="factory", response=schemas.OutcomeOut, auth="factory")
 def factory_accept(forward: str):
-    return _outcome(fulfilment.accept(state().db, g.factory.id, forward[:64],
-                                      actor=g.factory.actor))
+    return _on_forward(fulfilment.accept, forward)
 
 
 @operation("/factory/forwards/<forward>/reject", "POST",
            summary="Reject a forward with a reason", tag="factory", body=schemas.RejectIn,
            response=schemas.OutcomeOut, auth="factory")
 def factory_reject(forward: str, payload: schemas.RejectIn):
-    return _outcome(fulfilment.reject(state().db, g.factory.id, forward[:64], payload.reason,
-                                      payload.note, actor=g.factory.actor))
+    return _on_forward(fulfilment.reject, forward, payload.reason, payload.note)
 
 
 @operation("/factory/forwards/<forward>/shipments", "POST",
@@ -98,25 +101,22 @@ def factory_reject(forward: str, payload: schemas.RejectIn):
 def factory_ship(forward: str, payload: schemas.ShipmentIn):
     lines = ([fulfilment.ParcelLine(line.sku, line.quantity) for line in payload.lines]
              if payload.lines else None)
-    return _outcome(fulfilment.add_shipment(state().db, g.factory.id, forward[:64],
-                                            payload.carrier, payload.tracking_number, lines,
-                                            actor=g.factory.actor))
+    return _on_forward(fulfilment.add_shipment, forward, payload.carrier,
+                       payload.tracking_number, lines)
 
 
 @operation("/factory/forwards/<forward>/delivered", "POST",
            summary="Report every parcel of a forward delivered", tag="factory",
            response=schemas.OutcomeOut, auth="factory")
 def factory_delivered(forward: str):
-    return _outcome(fulfilment.mark_delivered(state().db, g.factory.id, forward[:64],
-                                              actor=g.factory.actor))
+    return _on_forward(fulfilment.mark_delivered, forward)
 
 
 @operation("/factory/forwards/<forward>/cancelled", "POST",
            summary="Confirm a forward the centre asked to cancel is stopped", tag="factory",
            response=schemas.OutcomeOut, auth="factory")
 def factory_cancelled(forward: str):
-    return _outcome(fulfilment.confirm_cancelled(state().db, g.factory.id, forward[:64],
-                                                 actor=g.factory.actor))
+    return _on_forward(fulfilment.confirm_cancelled, forward)
 
 
 @operation("/factory/stock", "GET",

@@ -61,7 +61,7 @@ def _settings():
 
 
 def _month() -> consignment.Period:
-    timezone = _settings()["centre.timezone"]
+    timezone = _settings().centre.timezone
     try:
         return consignment.month(request.args.get("month") or consignment.this_month(timezone),
                                  timezone)
@@ -104,50 +104,50 @@ def _act(action, endpoint: str = "portal.forwards") -> Response:
     return act(action, endpoint, missing_is_404=True)
 
 
+def _on_forward(action, forward: str, *args) -> Response:
+    """Run a fulfilment action on one of this factory's forwards, as this factory's user."""
+    return _act(lambda: action(state().db, _factory_id(), forward[:64], *args, actor=_actor()))
+
+
 @bp.post("/forwards/<forward>/accept")
 @factory_required
 def accept(forward: str):
     """Accept a forward."""
-    return _act(lambda: fulfilment.accept(state().db, _factory_id(), forward[:64],
-                                          actor=_actor()))
+    return _on_forward(fulfilment.accept, forward)
 
 
 @bp.post("/forwards/<forward>/reject")
 @factory_required
 def reject(forward: str):
     """Reject a forward with a reason."""
-    return _act(lambda: fulfilment.reject(state().db, _factory_id(), forward[:64],
-                                          request.form.get("reason"),
-                                          request.form.get("note", ""), actor=_actor()))
+    return _on_forward(fulfilment.reject, forward, request.form.get("reason"),
+                       request.form.get("note", ""))
 
 
 @bp.post("/forwards/<forward>/ship")
 @factory_required
 def ship(forward: str):
     """Add a parcel with its carrier and tracking number (everything not shipped yet)."""
-    return _act(lambda: fulfilment.add_shipment(
-        state().db, _factory_id(), forward[:64], request.form.get("carrier"),
-        request.form.get("tracking_number"), actor=_actor()))
+    return _on_forward(fulfilment.add_shipment, forward, request.form.get("carrier"),
+                       request.form.get("tracking_number"))
 
 
 @bp.post("/forwards/<forward>/delivered")
 @factory_required
 def delivered(forward: str):
     """Report a forward delivered."""
-    return _act(lambda: fulfilment.mark_delivered(state().db, _factory_id(), forward[:64],
-                                                  actor=_actor()))
+    return _on_forward(fulfilment.mark_delivered, forward)
 
 
 @bp.post("/forwards/<forward>/cancelled")
 @factory_required
 def cancelled(forward: str):
     """Confirm a cancellation the centre asked for."""
-    return _act(lambda: fulfilment.confirm_cancelled(state().db, _factory_id(), forward[:64],
-                                                     actor=_actor()))
+    return _on_forward(fulfilment.confirm_cancelled, forward)
 
 
 def _font() -> Path:
-    return Path(_settings()["labels.font_path"])
+    return Path(_settings().labels.font_path)
 
 
 def _download(data: bytes, mimetype: str, filename: str) -> Response:
@@ -172,7 +172,7 @@ def pick_list():
 
 def _statement() -> consignment.Statement:
     return consignment.statement(db_session(), _factory_id(), _month(),
-                                 _settings()["consignment.return_offer_percent"])
+                                 _settings().consignment.return_offer_percent)
 
 
 @bp.get("/statement")

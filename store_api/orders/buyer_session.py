@@ -13,28 +13,34 @@ from store_api.orders import carts
 CART, BUYER = "cart", "buyer"
 
 
+def _kept(key: str, kind: type):
+    value = session.get(key)
+    return value if isinstance(value, kind) else None
+
+
+def _keep(key: str, value) -> None:
+    session.permanent = True
+    session[key] = value
+
+
 def cart_token() -> str | None:
     """Return this device's cart token, if it has a cart."""
-    token = session.get(CART)
-    return token if isinstance(token, str) else None
+    return _kept(CART, str)
 
 
 def remember_cart(token: str) -> None:
     """Keep the cart's token on the device."""
-    session.permanent = True
-    session[CART] = token
+    _keep(CART, token)
 
 
 def buyer_id() -> int | None:
     """Return the buyer this device said it is, if any."""
-    value = session.get(BUYER)
-    return value if isinstance(value, int) else None
+    return _kept(BUYER, int)
 
 
 def remember_buyer(value: int) -> None:
     """Keep who the buyer is on the device, and give them the cart."""
-    session.permanent = True
-    session[BUYER] = value
+    _keep(BUYER, value)
     carts.attach_buyer(state().db, cart_token(), value)
 
 

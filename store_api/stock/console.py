@@ -22,6 +22,13 @@ from store_api.web.session import db_session
 routes = Routes()
 
 
+def _at_desk(action, endpoint: str, done, **details):
+    """Run a stock desk action on the form's code and quantity, as the signed-in person."""
+    form = request.form
+    return act(lambda: action(state().db, form.get("code", ""), form_number(form.get("quantity")),
+                              actor=current_user.audit_actor, **details), endpoint, done=done)
+
+
 @routes.get("/receiving")
 @staff_required
 def receiving():
@@ -34,14 +41,9 @@ def receiving():
 @staff_required
 def receive():
     """Book goods from a factory into the centre."""
-    form = request.form
-    return act(lambda: stock_desk.receive(state().db, form.get("code", ""),
-                                          form_number(form.get("quantity")),
-                                          reference=form.get("reference", ""),
-                                          actor=current_user.audit_actor),
-               "console.receiving", done=lambda booked: _l(
-                   "Received %(quantity)s of %(sku)s; %(on_hand)s now in the centre.",
-                   **booked))
+    return _at_desk(stock_desk.receive, "console.receiving", lambda booked: _l(
+        "Received %(quantity)s of %(sku)s; %(on_hand)s now in the centre.", **booked),
+        reference=request.form.get("reference", ""))
 
 
 @routes.get("/counts")
@@ -78,9 +80,6 @@ def record_counts():
 def adjust():
     """Correct the centre's stock of one product, with a reason."""
     form = request.form
-    return act(lambda: stock_desk.adjust(state().db, form.get("code", ""),
-                                         form_number(form.get("quantity")),
-                                         reason=form.get("reason", ""), note=form.get("note", ""),
-                                         actor=current_user.audit_actor),
-               "console.counts", done=lambda adjusted: _l(
-                   "%(sku)s adjusted; %(on_hand)s now in the centre.", **adjusted))
+    return _at_desk(stock_desk.adjust, "console.counts", lambda adjusted: _l(
+        "%(sku)s adjusted; %(on_hand)s now in the centre.", **adjusted),
+        reason=form.get("reason", ""), note=form.get("note", ""))
