@@ -2,10 +2,11 @@
 
     .venv/bin/python benchmarks/checkout.py [--seconds 20] [--connections 16] [--workers 1 2 4]
 
-A throwaway PostgreSQL (tests/services.py) holds the demo centre, with 10 million units of one
-product in the centre. wrk posts `POST /api/v1/orders` as one known buyer, each request with
-an Idempotency-Key of its own, so every request places a real order: stock reserved with its
-guard, order, lines, ledger rows and outbox rows in one transaction. The floor is the same
+A throwaway PostgreSQL (tests/support/services.py) holds the demo centre, with 10 million
+units of one product in the centre. wrk posts `POST /api/v1/orders` as one known buyer, each
+request with an Idempotency-Key of its own, so every request places a real order: stock
+reserved with its guard, order, lines, allocations, ledger rows and outbox rows in one
+transaction. The floor is the same
 gunicorn (gthread, same workers and threads, access log on) running a Flask view that parses
 the same JSON and inserts one row in one PostgreSQL transaction. Rate limits are off: every
 request comes from one address. The outbox worker does not run, as on a web host.
