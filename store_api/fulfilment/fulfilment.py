@@ -22,7 +22,7 @@ from store_api.core.db import Database
 from store_api.core.errors import DomainError, NotFound
 from store_api.core.models import OutboxMessage
 from store_api.core.names import FORWARD_STATE_NAMES
-from store_api.fulfilment.forwarding import record, stop
+from store_api.fulfilment.forwarding import TOPIC, record, stop
 from store_api.fulfilment.models import (
     BEFORE_SHIPPING,
     OPEN_STATES,
@@ -34,7 +34,6 @@ from store_api.fulfilment.models import (
 )
 from store_api.orders import allocations, orders
 from store_api.orders.models import FulfilmentGroup, OrderLine
-from store_api.stock import inventory
 from store_api.stock.locations import centre_location
 
 # How far along each state is; an event whose target is at or behind the current state is stale.
@@ -200,18 +199,8 @@ def add_shipment(db: Database, factory_id: int, message_id, carrier, tracking_nu
         for product_id, quantity in sorted(parcel.items()):
             session.add(ShipmentLine(shipment_id=shipment.id, product_id=product_id,
                                      quantity=quantity))
-        for product_id, quantity in sorted(parcel.items()):
-            for row in allocations.reserved(session, [group], product_id):
-                taken = min(quantity, row.quantity)
-                allocations.move(session, row, taken, "sold")
-                quantity -= taken
-                if not quantity:
-                    break
-        if parcel:
-            inventory.sell(session, [inventory.StockLine(p, group.location_id, q)
-                                     for p, q in parcel.items()],
-                           actor=actor, order_id=group.order_id,
-                           note=f"{carrier} {tracking_number}")
+        allocations.sell(session, group, actor=actor, note=f"{carrier} {tracking_number}",
+                         parcel=parcel)
         group.status = "shipped"
         record(session, forward, "shipped", actor=actor, note=f"{carrier} {tracking_number}")
         return _outcome(forward, True)
@@ -252,14 +241,10 @@ def reroute(db: Database, forward_id: int, *, actor: str) -> None:
         stop(session, forward, actor=actor, reason="rerouted")
         group = forward.group
         centre = centre_location(session)
-        released = allocations.settle(session, allocations.reserved(session, [group]),
-                                      "released")
-        inventory.release(session, released, actor=actor, order_id=group.order_id,
-                          note="rerouted")
-        allocations.reserve_lines(session, group.lines, centre.id)
-        inventory.reserve(session, [inventory.StockLine(line.product_id, centre.id,
-                                                        line.quantity) for line in group.lines],
-                          actor=actor, order_id=group.order_id)
+        allocations.release(session, [group], actor=actor, order_id=group.order_id,
+                            note="rerouted")
+        allocations.reserve(session, group.lines, centre.id, actor=actor,
+                            order_id=group.order_id)
         group.kind, group.location_id, group.status = "local_delivery", centre.id, "pending"
 
 
@@ -270,10 +255,8 @@ def cancel_forward(db: Database, forward_id: int, *, actor: str) -> None:
         forward = _staff_forward(session, forward_id)
         stop(session, forward, actor=actor, reason="cancelled")
         group = forward.group
-        released = allocations.settle(session, allocations.reserved(session, [group]),
-                                      "released")
-        inventory.release(session, released, actor=actor, order_id=group.order_id,
-                          note="forward cancelled")
+        allocations.release(session, [group], actor=actor, order_id=group.order_id,
+                            note="forward cancelled")
         group.status = "cancelled"
         orders.close_if_done(session, group.order)
 
@@ -281,7 +264,7 @@ def cancel_forward(db: Database, forward_id: int, *, actor: str) -> None:
 def needing_staff(session: Session) -> list[Forward]:
     """Forwards a person must look at: rejected ones, and those whose delivery gave up."""
     dead = select(OutboxMessage.message_id).where(OutboxMessage.status == "dead",
-                                                  OutboxMessage.topic == "forward.deliver")
+                                                  OutboxMessage.topic == TOPIC)
     return list(session.scalars(
         select(Forward).where((Forward.state == "rejected")
                               | (Forward.state.in_(UNSENT)

@@ -44,8 +44,7 @@ class Forward(Base):
 
     group: Mapped[FulfilmentGroup] = relationship(back_populates="forward")
     factory: Mapped[Factory] = relationship()
-    # Loaded with the forward: the order page and the portal show them wherever it is shown.
-    shipments: Mapped[list[Shipment]] = relationship(order_by="Shipment.id", lazy="selectin")
+    shipments: Mapped[list[Shipment]] = relationship(order_by="Shipment.id")
     events: Mapped[list[ForwardEvent]] = relationship(order_by="ForwardEvent.id")
 
 

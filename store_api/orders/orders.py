@@ -18,7 +18,6 @@ from store_api.core.state import AppState
 from store_api.orders import allocations, signals
 from store_api.orders.models import PAYMENT_METHODS, FulfilmentGroup, Order, OrderLine, Payment
 from store_api.printing import queue as printing
-from store_api.stock import inventory
 
 CENTRE_KINDS = ("pickup", "local_delivery")
 # Group states whose goods have left: the order can no longer be cancelled.
@@ -42,8 +41,10 @@ def load_order(session: Session, number: str, *, lock: bool = False) -> Order | 
             selectinload(Order.groups).selectinload(FulfilmentGroup.lines)
             .selectinload(OrderLine.product).selectinload(Product.images),
             selectinload(Order.groups).selectinload(FulfilmentGroup.factory),
-            # A forward brings its shipments along (they load with it, by selectin).
-            selectinload(Order.groups).selectinload(FulfilmentGroup.forward),
+            # A forward with its shipments: fulfilment's model, reached through the mapper
+            # because orders sit below fulfilment and do not import it.
+            selectinload(Order.groups).selectinload(FulfilmentGroup.forward)
+            .selectinload(FulfilmentGroup.forward.property.mapper.class_.shipments),
         )
     )
 
@@ -73,11 +74,9 @@ def _move(session: Session, order: Order, before: tuple[str, ...], after: str, *
 
 def _release(session: Session, order: Order, groups: list[FulfilmentGroup], actor: str) -> None:
     """Put back on sale what the groups hold reserved; they are cancelled."""
-    held = allocations.settle(session, allocations.reserved(session, groups), "released")
+    allocations.release(session, groups, actor=actor, order_id=order.id, note=order.status)
     for group in groups:
         group.status = "cancelled"
-    if held:
-        inventory.release(session, held, actor=actor, order_id=order.id, note=order.status)
 
 
 def pay(db: Database, number: str, *, method, reference, user_id: int) -> None:
@@ -156,8 +155,7 @@ def collect(db: Database, number: str, group_id: int | None = None) -> None:
         if not groups:
             raise _bad_state(order)
         for group in groups:
-            sold = allocations.settle(session, allocations.reserved(session, [group]), "sold")
-            inventory.sell(session, sold, actor="counter", order_id=order.id)
+            allocations.sell(session, group, actor="counter")
             group.status = "collected"
         events.order_changed(session, order)
         close_if_done(session, order)
