@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 from flask_wtf import CSRFProtect
+from jinja2 import ChoiceLoader, PackageLoader
 
 import kiosk
 from store_api import api
@@ -62,6 +63,11 @@ CONSOLE = (staff_console.routes, console_audit.routes, console_work.routes, coun
            console_forwards.routes, console_factories.routes, reports_console.routes)
 API = (buyer_api.operation, staff_api.operation, counter_api.operation, buyers_api.operation,
        forwards_api.operation, factory_api.operation)
+# The domains whose pages keep their templates in the domain's own `templates/` folder; the
+# shared frame (layout, error page, flashes) stays in store_api/templates.
+TEMPLATES = ("store_api.staff", "store_api.catalogue", "store_api.stock", "store_api.printing",
+             "store_api.orders", "store_api.displays", "store_api.fulfilment",
+             "store_api.reports")
 # What an operation's `auth` names.
 API_GUARDS = {"staff": auth.staff_required, "factory": factory_access.factory_token_required}
 
@@ -85,6 +91,8 @@ def register(app: Flask, csrf: CSRFProtect) -> None:
     # The API takes only application/json, which no cross-site form can send.
     csrf.exempt(api.init_app(app, API, API_GUARDS))
     auth.init_app(app)
+    app.jinja_loader = ChoiceLoader([app.jinja_loader,
+                                     *(PackageLoader(package) for package in TEMPLATES)])
     formatting.init_app(app)
     errors.init_app(app)
     for blueprint in (health.bp, media.bp, console_blueprint(), portal.bp):

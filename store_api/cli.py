@@ -130,10 +130,20 @@ def _print_urls(app, host: str, port: int) -> None:
     click.echo("")
 
 
+def _binding(port_setting: str):
+    """Add the --host and --port options of a server command."""
+
+    def add(command):
+        command = click.option("--port", default=None, type=click.IntRange(1, 65535),
+                               help=f"Port to bind (default: {port_setting}).")(command)
+        return click.option("--host", default=None,
+                            help="Address to bind (default: server.host).")(command)
+
+    return add
+
+
 @main.command()
-@click.option("--host", default=None, help="Address to bind (default: server.host).")
-@click.option("--port", default=None, type=click.IntRange(1, 65535),
-              help="Port to bind (default: server.port).")
+@_binding("server.port")
 def serve(host: str | None, port: int | None) -> None:
     """Serve the store with gunicorn, and run the worker in a thread."""
     from store_api.core.state import state
@@ -157,9 +167,7 @@ def serve(host: str | None, port: int | None) -> None:
 
 
 @main.command()
-@click.option("--host", default=None, help="Address to bind (default: server.host).")
-@click.option("--port", default=None, type=click.IntRange(1, 65535),
-              help="Port to bind (default: streams.port).")
+@_binding("streams.port")
 def streams(host: str | None, port: int | None) -> None:
     """Serve event streams (zone screens, order pages) with gevent workers, for many at once."""
     from store_api.core.state import state

@@ -18,10 +18,7 @@ _PHONE = re.compile(r"1[3-9]\d{9}")
 
 def normalise_phone(phone) -> str:
     """Return the 11-digit mobile number, or raise naming the phone field."""
-    if not isinstance(phone, str):
-        raise DomainError(_l("Enter an 11-digit mobile number."), code="invalid_phone",
-                          field="phone")
-    digits = re.sub(r"[\s-]", "", phone)
+    digits = re.sub(r"[\s-]", "", phone) if isinstance(phone, str) else ""
     if digits.startswith("+86"):
         digits = digits[3:]
     if not _PHONE.fullmatch(digits):
@@ -41,6 +38,12 @@ def _text(value, field: str, *, required: bool, limit: int) -> str:
     return value.strip()
 
 
+def _one_of(value, allowed: list[str], message, field: str) -> str:
+    if value not in allowed:
+        raise DomainError(message, code=f"invalid_{field}", field=field)
+    return value
+
+
 def _by_phone(session: Session, phone: str) -> Buyer | None:
     return session.scalar(select(Buyer).where(Buyer.phone == phone))
 
@@ -51,9 +54,7 @@ def identify(db: Database, *, phone, name, company, business_type,
     phone = normalise_phone(phone)
     name = _text(name, "name", required=True, limit=100)
     company = _text(company, "company", required=False, limit=200)
-    if business_type not in business_types:
-        raise DomainError(_l("Choose a business type."), code="invalid_business_type",
-                          field="business_type")
+    _one_of(business_type, business_types, _l("Choose a business type."), "business_type")
     with db.unit_of_work() as session:
         buyer = _by_phone(session, phone)
         if buyer is None:
@@ -69,9 +70,7 @@ def set_membership(db: Database, phone, *, member_level: str, on_account: bool,
                    member_levels: list[str]) -> None:
     """Give a buyer a member level and say whether they may pay on account (staff only)."""
     phone = normalise_phone(phone)
-    if member_level not in member_levels:
-        raise DomainError(_l("Unknown member level."), code="invalid_member_level",
-                          field="member_level")
+    _one_of(member_level, member_levels, _l("Unknown member level."), "member_level")
     with db.unit_of_work() as session:
         buyer = _by_phone(session, phone)
         if buyer is None:

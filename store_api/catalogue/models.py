@@ -23,6 +23,8 @@ from store_api.factories.models import Factory
 
 
 class Product(Base):
+    """A SKU a factory supplies: names, ladder, pack sizes, what the shelf and screens show."""
+
     __tablename__ = "products"
     __table_args__ = (
         CheckConstraint("moq > 0", name="moq_positive"),

@@ -24,13 +24,13 @@ ORDER_STATUS_NAMES = {
     "expired": _l("Expired: not paid in time"),
 }
 GROUP_NAMES = {
-    "pickup": _l("Pick up at the counter"),
-    "local_delivery": _l("Local delivery"),
-    "factory_shipment": _l("Shipped from the factory"),
+    "pickup": _l("Pick up at the counter"),  # centre stock, taken away now
+    "local_delivery": _l("Local delivery"),  # centre stock, brought within the radius
+    "factory_shipment": _l("Shipped from the factory"),  # forwarded once paid
 }
 GROUP_STATUS_NAMES = {
-    "pending": _l("Waiting"),
-    "picked": _l("Ready for pick-up"),
+    "pending": _l("Waiting"),  # not paid yet, or paid and not picked
+    "picked": _l("Ready for pick-up"),  # staff set it aside at the counter
     "collected": _l("Collected"),
     "forward_queued": _l("Sent to the factory"),
     "shipped": _l("Shipped"),
@@ -68,10 +68,10 @@ FULFILMENT_MODE_NAMES = {
     "stocks_centre": _l("stocks the centre"),
 }
 ROLE_NAMES = {
-    "staff": _l("staff"),
-    "manager": _l("manager"),
-    "admin": _l("admin"),
-    "factory": _l("factory"),
+    "staff": _l("staff"),  # the counter, stock, printing
+    "manager": _l("manager"),  # and the catalogue, shelves, counts, reports, audit
+    "admin": _l("admin"),  # and factories and sign-in accounts
+    "factory": _l("factory"),  # its own portal alone
 }
 FACTORY_FIELD_NAMES = {
     "code": _l("Code"),

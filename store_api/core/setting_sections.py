@@ -10,186 +10,186 @@ from dataclasses import dataclass
 class Server:
     """The web server: where it listens, how it is reached, its workers and limits."""
 
-    host: str
-    port: int
-    public_base_url: str
-    workers: int
-    threads: int
-    secret_key: str
-    proxy_hops: int
-    max_request_bytes: int
+    host: str  # address gunicorn binds to
+    port: int  # port gunicorn binds to
+    public_base_url: str  # base of the URLs in shelf QR codes
+    workers: int  # gunicorn processes; 0: one per CPU
+    threads: int  # per gunicorn worker
+    secret_key: str  # signs session cookies; empty: a random one in var/
+    proxy_hops: int  # proxies whose X-Forwarded-* headers are trusted
+    max_request_bytes: int  # largest request body
 
 
 @dataclass(frozen=True)
 class Streams:
     """The event-stream server for zone screens and order pages."""
 
-    port: int
-    workers: int
-    max_clients: int
+    port: int  # port of `xuanpin streams`
+    workers: int  # gevent worker processes
+    max_clients: int  # open streams per streams worker
 
 
 @dataclass(frozen=True)
 class Paths:
     """Where the server keeps its files."""
 
-    var_dir: str
+    var_dir: str  # database, pictures, print files, secret key
 
 
 @dataclass(frozen=True)
 class Database:
     """The database and its connections."""
 
-    url: str
-    sqlite_busy_timeout_ms: int
-    pool_size: int
-    echo: bool
+    url: str  # SQLAlchemy URL; empty: SQLite in var_dir
+    sqlite_busy_timeout_ms: int  # a SQLite writer waits for the lock, ms
+    pool_size: int  # connections kept open per process
+    echo: bool  # log every SQL statement
 
 
 @dataclass(frozen=True)
 class Redis:
     """Redis, for the broker, the page cache and rate limits in production."""
 
-    url: str
+    url: str  # empty: in-process, one host only
 
 
 @dataclass(frozen=True)
 class I18n:
     """The languages pages and messages are offered in."""
 
-    default_locale: str
-    locales: list[str]
+    default_locale: str  # when the buyer has chosen none
+    locales: list[str]  # offered, in the switch's order
 
 
 @dataclass(frozen=True)
 class Catalogue:
     """Member levels (cheapest last) and business types."""
 
-    member_levels: list[str]
-    business_types: list[str]
+    member_levels: list[str]  # lowest first; the first is every buyer's
+    business_types: list[str]  # what a buyer can say they are
 
 
 @dataclass(frozen=True)
 class Centre:
     """Where the centre is, and its time zone."""
 
-    latitude: float
-    longitude: float
-    timezone: str
+    latitude: float  # of the centre, for the delivery radius
+    longitude: float  # of the centre
+    timezone: str  # days and months of reports and statements
 
 
 @dataclass(frozen=True)
 class Console:
     """The staff console: idle sign-out, sign-in limits, upload sizes."""
 
-    idle_minutes: int
-    login_limit: str
-    import_max_bytes: int
-    picture_max_bytes: int
-    picture_max_px: int
+    idle_minutes: int  # idle minutes before staff are signed out
+    login_limit: str  # sign-in tries per address
+    import_max_bytes: int  # largest catalogue sheet
+    picture_max_bytes: int  # largest uploaded picture
+    picture_max_px: int  # pictures are scaled to this side
 
 
 @dataclass(frozen=True)
 class Limits:
     """Rate limits per client address."""
 
-    enabled: bool
-    checkout: str
-    slot_lookup: str
+    enabled: bool  # benchmarks from one address turn them off
+    checkout: str  # orders per address
+    slot_lookup: str  # slot lookups per address
 
 
 @dataclass(frozen=True)
 class Consignment:
     """The unsold-goods offer to factories."""
 
-    unsold_days: int
-    return_offer_percent: int
+    unsold_days: int  # days unsold before stock is offered back
+    return_offer_percent: int  # of the supply price
 
 
 @dataclass(frozen=True)
 class Kiosk:
     """The touch kiosk and the scan page cache."""
 
-    page_cache_seconds: float
-    idle_reset_s: int
+    page_cache_seconds: float  # seconds a scan page is served from cache
+    idle_reset_s: int  # seconds untouched before the kiosk starts over
 
 
 @dataclass(frozen=True)
 class Displays:
     """What zone screens show, and who may frame them."""
 
-    window_days: int
-    products: int
-    per_page: int
-    page_seconds: int
-    small_carton_litres: float
-    silent_after_s: int
-    frame_ancestors: str
+    window_days: int  # days of orders that rank the bestsellers
+    products: int  # ranked on a zone screen
+    per_page: int  # products on one page of a screen
+    page_seconds: int  # seconds before the screen turns the page
+    small_carton_litres: float  # packed litres that count as a small carton
+    silent_after_s: int  # seconds without a heartbeat: silent
+    frame_ancestors: str  # who may frame a zone screen (CSP)
 
 
 @dataclass(frozen=True)
 class Carts:
     """How long an untouched cart lives."""
 
-    idle_minutes: int
+    idle_minutes: int  # untouched minutes before a cart expires
 
 
 @dataclass(frozen=True)
 class Orders:
     """Holds, where goods are taken from first, local delivery."""
 
-    hold_minutes: int
-    allocate_first: str
-    local_delivery_radius_km: float
+    hold_minutes: int  # an unpaid order holds its stock this long
+    allocate_first: str  # "centre" or "factory"
+    local_delivery_radius_km: float  # around the centre
 
 
 @dataclass(frozen=True)
 class Printing:
     """Receipt and label printers."""
 
-    receipt_printer: str
-    receipt_encoding: str
-    receipt_width: int
-    receipt_raster_text: bool
-    label_printer: str
-    label_raster_text: bool
-    label_qr: str
-    label_width_dots: int
-    timeout_s: float
-    receipt_header: str
+    receipt_printer: str  # tcp://, usb://, serial:// or file://
+    receipt_encoding: str  # gb18030 or gbk, in Chinese mode
+    receipt_width: int  # printed columns: 32 (58 mm) or 48 (80 mm)
+    receipt_raster_text: bool  # print text as an image
+    label_printer: str  # same forms as receipt_printer
+    label_raster_text: bool  # print label text as an image
+    label_qr: str  # "native" QR command or "raster"
+    label_width_dots: int  # printable width of the label printer
+    timeout_s: float  # seconds to connect and send to a printer
+    receipt_header: str  # first line of every receipt
 
 
 @dataclass(frozen=True)
 class Labels:
     """Shelf label rendering."""
 
-    font_path: str
+    font_path: str  # a font with Chinese glyphs
 
 
 @dataclass(frozen=True)
 class Worker:
     """The outbox worker."""
 
-    run_in_serve: bool
-    poll_interval_s: float
-    lease_seconds: int
-    batch_size: int
-    max_attempts: int
+    run_in_serve: bool  # the worker runs as a thread of `xuanpin serve`
+    poll_interval_s: float  # seconds between polls of an empty outbox
+    lease_seconds: int  # seconds a worker owns a leased message
+    batch_size: int  # messages leased per poll
+    max_attempts: int  # before a message is marked dead
 
 
 @dataclass(frozen=True)
 class Metrics:
     """Who may read /metrics."""
 
-    allowed_networks: list[str]
+    allowed_networks: list[str]  # who may read /metrics
 
 
 @dataclass(frozen=True)
 class Log:
     """Logging."""
 
-    level: str
-    format: str
+    level: str  # of the server log
+    format: str  # "text" or "json"
 
 
 SECTIONS = {

@@ -220,7 +220,7 @@ class SaleRow:
     quantity: int
     source: str
     order: str | None
-    supply_price_fen: int
+    supply_price_fen: int  # owed to the factory per unit
 
     @property
     def amount_fen(self) -> int:
@@ -252,8 +252,8 @@ class StatementLine:
 
     sku: str
     name_zh: str
-    units: int
-    supply_price_fen: int
+    units: int  # sold, less what buyers brought back
+    supply_price_fen: int  # what the centre owes the factory for one
 
     @property
     def amount_fen(self) -> int:
@@ -267,8 +267,8 @@ class ReturnLine:
 
     sku: str
     name_zh: str
-    units: int
-    offer_unit_fen: int
+    units: int  # handed back
+    offer_unit_fen: int  # the return offer's percent of the supply price
 
     @property
     def value_fen(self) -> int:
@@ -280,9 +280,9 @@ class ReturnLine:
 class Statement:
     """What the centre owes a factory for a period, and what went back to it."""
 
+    within: Period  # the days it covers
     factory_code: str
     factory_name: str
-    within: Period
     lines: list[StatementLine]
     returns: list[ReturnLine]
 
@@ -317,7 +317,7 @@ def statement(session: Session, factory_id: int, within: Period, offer_percent: 
     returns = [ReturnLine(sku, products[sku].name_zh, int(count),
                           offer_unit_fen(products[sku], offer_percent))
                for sku, count in returned if count]
-    return Statement(factory.code, factory.name_zh, within, lines, returns)
+    return Statement(within, factory.code, factory.name_zh, lines, returns)
 
 
 @dataclass(frozen=True)
@@ -329,7 +329,7 @@ class UnsoldRow:
     name_en: str
     available: int
     last_sale: datetime | None
-    offer_unit_fen: int
+    offer_unit_fen: int  # what one unit is worth under the return offer
 
     @property
     def offer_value_fen(self) -> int:

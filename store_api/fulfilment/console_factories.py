@@ -30,10 +30,25 @@ def factories_page():
                            problems={})
 
 
-def _on_factory(action, code: str):
-    """Run an action on a factory as the signed-in admin, then show the factory again."""
-    return act(lambda: action(state().db, code, actor=current_user.audit_actor),
-               "console.factory_page", code=code)
+# What an admin can switch off for a factory: the endpoint, its address, and the service
+# that does it (a revoked token stops working; without a webhook, forwards wait in the portal).
+SWITCH_OFF = (
+    ("revoke_token", "/factories/<code>/token/revoke", factory_access.revoke_token),
+    ("clear_webhook", "/factories/<code>/webhook/clear", factories.clear_webhook),
+)
+
+
+def _switch_off(service):
+    @admin_required
+    def view(code: str):
+        return act(lambda: service(state().db, code, actor=current_user.audit_actor),
+                   "console.factory_page", code=code)
+
+    return view
+
+
+for _endpoint, _rule, _service in SWITCH_OFF:
+    routes.post(_rule, endpoint=_endpoint)(_switch_off(_service))
 
 
 def _cells() -> dict:
@@ -108,13 +123,6 @@ def issue_token(code: str):
         state().db, code, actor=current_user.audit_actor), _l("API token"))
 
 
-@routes.post("/factories/<code>/token/revoke")
-@admin_required
-def revoke_token(code: str):
-    """Stop the factory's API token working."""
-    return _on_factory(factory_access.revoke_token, code)
-
-
 @routes.post("/factories/<code>/webhook")
 @admin_required
 def set_webhook(code: str):
@@ -124,13 +132,6 @@ def set_webhook(code: str):
         keep_old_hours=form_number(request.form.get("keep_old_hours", "24")),
         app_secret=current_app.config["SECRET_KEY"], actor=current_user.audit_actor),
         _l("Webhook signing secret"))
-
-
-@routes.post("/factories/<code>/webhook/clear")
-@admin_required
-def clear_webhook(code: str):
-    """Stop webhooks; forwards wait in the factory's portal."""
-    return _on_factory(factories.clear_webhook, code)
 
 
 @routes.post("/factories/<code>/users")

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 from flask import after_this_request, g, request
 from flask_babel import lazy_gettext as _l
 
-from store_api.api import Operations, schemas
+from store_api.api import Operations
 from store_api.core import webhooks
 from store_api.core.errors import DomainError
 from store_api.core.models import utcnow
 from store_api.core.state import state
 from store_api.factories.access import FactoryCaller, find_factory
-from store_api.fulfilment import callbacks, consignment, forwarding, fulfilment
+from store_api.fulfilment import callbacks, consignment, forwarding, fulfilment, schemas
 from store_api.fulfilment.models import FORWARD_STATES
 from store_api.web.session import db_session
 

@@ -109,41 +109,28 @@ def _on_forward(action, forward: str, *args) -> Response:
     return _act(lambda: action(state().db, _factory_id(), forward[:64], *args, actor=_actor()))
 
 
-@bp.post("/forwards/<forward>/accept")
-@factory_required
-def accept(forward: str):
-    """Accept a forward."""
-    return _on_forward(fulfilment.accept, forward)
+# A factory's actions on its forwards: the fulfilment step each runs, and the form fields it
+# passes on in order. Each has its own address and endpoint (portal.accept, portal.ship, ...).
+FORWARD_ACTIONS = {
+    "accept": (fulfilment.accept, ()),
+    "reject": (fulfilment.reject, ("reason", "note")),
+    "ship": (fulfilment.add_shipment, ("carrier", "tracking_number")),
+    "delivered": (fulfilment.mark_delivered, ()),
+    "cancelled": (fulfilment.confirm_cancelled, ()),
+}
 
 
-@bp.post("/forwards/<forward>/reject")
-@factory_required
-def reject(forward: str):
-    """Reject a forward with a reason."""
-    return _on_forward(fulfilment.reject, forward, request.form.get("reason"),
-                       request.form.get("note", ""))
+def _forward_view(step, fields: tuple[str, ...]):
+    @factory_required
+    def view(forward: str):
+        return _on_forward(step, forward, *(request.form.get(field, "") for field in fields))
+
+    return view
 
 
-@bp.post("/forwards/<forward>/ship")
-@factory_required
-def ship(forward: str):
-    """Add a parcel with its carrier and tracking number (everything not shipped yet)."""
-    return _on_forward(fulfilment.add_shipment, forward, request.form.get("carrier"),
-                       request.form.get("tracking_number"))
-
-
-@bp.post("/forwards/<forward>/delivered")
-@factory_required
-def delivered(forward: str):
-    """Report a forward delivered."""
-    return _on_forward(fulfilment.mark_delivered, forward)
-
-
-@bp.post("/forwards/<forward>/cancelled")
-@factory_required
-def cancelled(forward: str):
-    """Confirm a cancellation the centre asked for."""
-    return _on_forward(fulfilment.confirm_cancelled, forward)
+for _action, (_step, _fields) in FORWARD_ACTIONS.items():
+    bp.add_url_rule(f"/forwards/<forward>/{_action}", _action, _forward_view(_step, _fields),
+                    methods=["POST"])
 
 
 def _font() -> Path:

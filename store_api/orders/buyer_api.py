@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
-from store_api.api import Operations, schemas
+from store_api.api import Operations
 from store_api.buyers import buyers
+from store_api.buyers.schemas import BuyerIn, BuyerOut
 from store_api.catalogue.lookup import find_slot
 from store_api.core.errors import NotFound
 from store_api.core.state import state
-from store_api.orders import buyer_session, carts, orders
+from store_api.orders import buyer_session, carts, orders, schemas
 from store_api.orders.checkout import Delivery, order_from_cart, place_order
 from store_api.orders.shelf_view import SlotView, also_ordered, slot_view
 from store_api.web.page_cache import app_cache
@@ -139,8 +140,8 @@ def remove_cart_line(sku: str):
 
 
 @operation("/buyer", "POST", summary="Say who the buyer is; remembered on this device",
-           tag="buyer", body=schemas.BuyerIn, response=schemas.BuyerOut)
-def identify(payload: schemas.BuyerIn):
+           tag="buyer", body=BuyerIn, response=BuyerOut)
+def identify(payload: BuyerIn):
     settings = state().settings
     buyer_id = buyers.identify(state().db, phone=payload.phone, name=payload.name,
                                company=payload.company, business_type=payload.business_type,
@@ -151,7 +152,7 @@ def identify(payload: schemas.BuyerIn):
 
 
 @operation("/buyer", "GET", summary="Who this device's buyer is", tag="buyer",
-           response=schemas.BuyerOut)
+           response=BuyerOut)
 def get_buyer():
     buyer = buyer_session.current_buyer(db_session())
     if buyer is None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from store_api.api import Operations, schemas
+from store_api.api import Operations
 from store_api.core.state import state
-from store_api.orders import orders
+from store_api.orders import orders, schemas
 from store_api.orders.buyer_api import order_body
 
 # This module's operations, added to the API by the bootstrap.

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
-from store_api.api import Operations, schemas
+from store_api.api import Operations
+from store_api.api.schemas import OkOut
 from store_api.core.errors import DomainError
+from store_api.staff import schemas
 from store_api.staff.auth import authenticate
 
 # This module's operations, added to the API by the bootstrap.
@@ -24,7 +26,7 @@ def sign_in(payload: schemas.SignInIn):
     return {"username": user.username, "role": user.role}
 
 
-@operation("/session", "DELETE", summary="Sign out", tag="staff", response=schemas.OkOut)
+@operation("/session", "DELETE", summary="Sign out", tag="staff", response=OkOut)
 def sign_out():
     logout_user()
     return {"ok": True}

@@ -36,7 +36,7 @@ class StockLevel(Base):
     """How many units of a product a location holds, and how many of them are reserved."""
 
     __tablename__ = "stock_levels"
-    __table_args__ = (
+    __table_args__ = (  # the database refuses an oversell even if code ever missed one
         CheckConstraint("on_hand >= 0", name="on_hand_non_negative"),
         CheckConstraint("reserved >= 0", name="reserved_non_negative"),
         CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),

@@ -15,6 +15,13 @@ def level(session, product, location):
     return (row.on_hand, row.reserved) if row else None
 
 
+def assert_as_stocked(db, product, centre):
+    """The centre still holds 20, none reserved, and the ledger has only its two receipts."""
+    with db.read_session() as session:
+        assert level(session, product, centre) == (20, 0)
+        assert session.scalar(select(func.count(StockLedgerEntry.id))) == 2
+
+
 @pytest.fixture
 def stocked(db, make_product):
     """A product with 20 in the centre and 50 at its factory."""
@@ -77,9 +84,7 @@ def test_refused_changes_leave_stock_and_ledger_alone(db, stocked, change, error
     product, centre, _ = stocked
     with pytest.raises(error), db.unit_of_work() as session:
         change(session, product, centre)
-    with db.read_session() as session:
-        assert level(session, product, centre) == (20, 0)
-        assert session.scalar(select(func.count(StockLedgerEntry.id))) == 2
+    assert_as_stocked(db, product, centre)
 
 
 def test_a_count_below_what_is_reserved_is_refused(db, stocked):
@@ -102,9 +107,7 @@ def test_the_database_refuses_negative_stock_and_ledger_edits(db, stocked):
     ):
         with pytest.raises(DBAPIError), db.unit_of_work() as session:
             session.execute(text(statement))
-    with db.read_session() as session:
-        assert level(session, product, centre) == (20, 0)
-        assert session.scalar(select(func.count(StockLedgerEntry.id))) == 2
+    assert_as_stocked(db, product, centre)
 
 
 def test_check_finds_a_level_changed_behind_the_ledger(db, stocked):

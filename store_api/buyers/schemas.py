@@ -1,0 +1,29 @@
+"""Shapes of a buyer as the API takes and gives them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from store_api.api.schemas import Request
+
+Text = Field(default="", max_length=200)
+
+
+class BuyerIn(Request):
+    phone: str = Field(max_length=20)
+    name: str = Field(min_length=1, max_length=100)
+    company: str = Text
+    business_type: str = Field(max_length=20)
+
+
+class MembershipIn(Request):
+    member_level: str = Field(max_length=20)
+    on_account: bool = False
+
+
+class BuyerOut(BaseModel):
+    phone: str = Field(description="Masked, as 138****5678.")
+    name: str
+    company: str
+    business_type: str
+    member_level: str
