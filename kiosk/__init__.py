@@ -6,6 +6,7 @@ from flask import Flask
 
 def init_app(app: Flask, csrf) -> None:
     """Register the buyer-facing blueprints; their forms are checked by origin, not by token."""
+    from kiosk.account import bp as account_bp
     from kiosk.cart import bp as cart_bp
     from kiosk.display import bp as display_bp
     from kiosk.order_page import bp as order_bp
@@ -17,6 +18,8 @@ def init_app(app: Flask, csrf) -> None:
     app.register_blueprint(search_bp)
     csrf.exempt(cart_bp)
     app.register_blueprint(cart_bp)
+    csrf.exempt(account_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(order_bp)
     app.register_blueprint(display_bp)
     csrf.exempt(touch_bp)

@@ -10,7 +10,7 @@ from store_api.buyers import buyers
 from store_api.core.errors import DomainError
 from store_api.core.state import state
 from store_api.orders import buyer_session, carts
-from store_api.orders.checkout import Delivery, order_from_cart, plan
+from store_api.orders.checkout import Delivery, check_buyer, order_from_cart, plan
 from store_api.web.form_actions import form_number
 from store_api.web.same_origin import local_target, require_same_origin
 from store_api.web.session import db_session
@@ -51,10 +51,11 @@ def cart_page():
 
 @bp.post("/buyer")
 def identify():
-    """Remember who the buyer is on this device."""
+    """Remember the guest details this device typed (no member prices: the phone is not
+    proved)."""
     settings = state().settings
     try:
-        buyer_id = buyers.identify(
+        guest_id = buyers.guest(
             state().db, phone=request.form.get("phone"), name=request.form.get("name"),
             company=request.form.get("company", ""),
             business_type=request.form.get("business_type"),
@@ -62,7 +63,7 @@ def identify():
             base_level=settings.catalogue.member_levels[0])
     except DomainError as error:
         return checkout_page(error=error, status=422)
-    buyer_session.remember_buyer(buyer_id)
+    buyer_session.remember_guest(guest_id)
     return redirect(url_for("cart.checkout_page"), 303)
 
 
@@ -76,8 +77,9 @@ def checkout_page(error: DomainError | None = None, status: int = 200):
     if buyer is not None and cart.lines and problem is None:
         try:
             groups = plan(session, cart.lines, state().settings.orders.allocate_first)
-        except DomainError as shortage:
-            problem = shortage
+            check_buyer(buyer, groups, Delivery())
+        except DomainError as refused:
+            problem = refused
     return render_template(
         "kiosk/checkout.html", buyer=buyer, cart=cart, groups=groups, error=problem,
         form=request.form, idempotency_key=request.form.get("idempotency_key") or uuid.uuid4().hex,

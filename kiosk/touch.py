@@ -87,6 +87,5 @@ def take_cart(code: str):
 @bp.post("/kiosk/reset")
 def reset():
     """Start over for the next buyer: forget this kiosk's cart and buyer."""
-    for key in (buyer_session.CART, buyer_session.BUYER):
-        session.pop(key, None)
+    buyer_session.forget(db_session())
     return redirect(url_for("touch.start", handed=request.form.get("handed", "")), 303)

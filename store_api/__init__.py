@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 from functools import lru_cache
@@ -89,6 +90,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the store server; test_config overrides settings by "section.key"."""
     settings = load_settings(overrides=test_config)
     logs.configure(settings.log.level, settings.log.format)
+    if settings.production and settings.sms.provider == "log":
+        logging.getLogger("xuanpin").warning(
+            'sms.provider is "log" under a production database: one-time codes go to this log, '
+            'not to buyers\' phones; set sms.provider = "aliyun" (XUANPIN_SMS_PROVIDER)')
     app = Flask(__name__, static_folder=str(static_dir()), static_url_path="/static")
     # Row ids are 32-bit integers in PostgreSQL; a larger number in a URL names nothing, so
     # it does not match (404) rather than reaching the database.

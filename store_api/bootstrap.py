@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, PackageLoader
 import kiosk
 from store_api import api
 from store_api.buyers import api as buyers_api
+from store_api.buyers import codes, sms
 from store_api.catalogue import console as catalogue_console
 from store_api.catalogue import console_shelves
 from store_api.core import events
@@ -26,7 +27,7 @@ from store_api.fulfilment import (
     portal,
 )
 from store_api.fulfilment import staff_api as forwards_api
-from store_api.orders import buyer_api, counter, counter_api, orders, signals
+from store_api.orders import account_api, buyer_api, counter, counter_api, orders, signals
 from store_api.printing import console_labels, console_prints, labels
 from store_api.printing import queue as print_queue
 from store_api.reports import console as reports_console
@@ -42,11 +43,12 @@ TOPICS = (
     Topic(print_queue.RENDER_TOPIC, labels.render_job),
     Topic(forwarding.TOPIC, forwarding.deliver, WEBHOOK_STEPS, page="console.forwards"),
     Topic(forwarding.NOTICE, forwarding.notify, WEBHOOK_STEPS),
+    Topic(codes.TOPIC, sms.send_code, sms.SCHEDULE),
 )
 # The topics code writes to the outbox. Start-up refuses one without a handler, and a test
 # holds this set equal to the topics the code's `enqueue` calls name.
 WRITTEN = frozenset({events.TOPIC, print_queue.TOPIC, print_queue.RENDER_TOPIC,
-                     forwarding.TOPIC, forwarding.NOTICE})
+                     forwarding.TOPIC, forwarding.NOTICE, codes.TOPIC})
 PERIODIC = (orders.expire_overdue,)
 JOBS = Jobs.of(TOPICS, PERIODIC)
 
@@ -61,8 +63,8 @@ CONSOLE = (staff_console.routes, console_audit.routes, console_work.routes, coun
            catalogue_console.routes, console_shelves.routes, stock_console.routes,
            console_labels.routes, console_prints.routes, displays_console.routes,
            console_forwards.routes, console_factories.routes, reports_console.routes)
-API = (buyer_api.operation, staff_api.operation, counter_api.operation, buyers_api.operation,
-       forwards_api.operation, factory_api.operation)
+API = (buyer_api.operation, account_api.operation, staff_api.operation, counter_api.operation,
+       buyers_api.operation, forwards_api.operation, factory_api.operation)
 # The domains whose pages keep their templates in the domain's own `templates/` folder; the
 # shared frame (layout, error page, flashes) stays in store_api/templates.
 TEMPLATES = ("store_api.staff", "store_api.catalogue", "store_api.stock", "store_api.printing",

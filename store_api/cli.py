@@ -93,9 +93,18 @@ def demo(if_empty: bool, folder: Path | None) -> None:
     click.echo(f"demo centre: {result.factories} factories and {result.products} products added")
     for username, password in result.logins.items():
         click.echo(f"  login {username} / {password}")
+    for line in _buyer_lines(result.buyers):
+        click.echo(f"  {line}")
+
+
+def _buyer_lines(buyers) -> list[str]:
+    """Lines `buyer PHONE LEVEL`, with `on-account` for a buyer who may pay on account."""
+    return [f"buyer {phone} {level}" + (" on-account" if on_account else "")
+            for phone, level, on_account in buyers]
 
 
 def _print_urls(app, host: str, port: int) -> None:
+    from store_api.buyers.models import Buyer
     from store_api.catalogue.models import ShelfSlot, Zone
     from store_api.core.state import state
 
@@ -127,6 +136,14 @@ def _print_urls(app, host: str, port: int) -> None:
         click.echo("  demo logins (demo only):")
         for username, password in tomllib.loads(path.read_text("utf-8")).items():
             click.echo(f"    {username:<10} {password}")
+        with state(app).db.read_session() as session:
+            buyers = session.execute(select(Buyer.phone, Buyer.member_level, Buyer.on_account)
+                                     .where(Buyer.phone.is_not(None)).order_by(Buyer.id)
+                                     .limit(10)).all()
+        if buyers:
+            click.echo("  demo buyers (sign in at /signin; the code is in this log):")
+            for line in _buyer_lines(buyers):
+                click.echo(f"    {line}")
     click.echo("")
 
 

@@ -1,4 +1,5 @@
-"""Buyers: who is ordering, their business type, and the member level staff give them."""
+"""Buyers: accounts known by a proved phone, guests known by what they typed, their business
+type, and the member level staff give them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from store_api.buyers.models import Buyer
 from store_api.core.db import Database
 from store_api.core.errors import DomainError, NotFound
+from store_api.core.models import utcnow
 
 # Mainland mobile numbers: 11 digits starting 13-19.
 _PHONE = re.compile(r"1[3-9]\d{9}")
@@ -48,22 +50,67 @@ def _by_phone(session: Session, phone: str) -> Buyer | None:
     return session.scalar(select(Buyer).where(Buyer.phone == phone))
 
 
-def identify(db: Database, *, phone, name, company, business_type,
-             business_types: list[str], base_level: str) -> int:
-    """Return the id of a phone number's buyer, created with these details if new."""
-    phone = normalise_phone(phone)
+def _details(name, company, business_type, business_types: list[str]) -> dict:
+    """Check what a buyer says of their business; return it cleaned."""
     name = _text(name, "name", required=True, limit=100)
     company = _text(company, "company", required=False, limit=200)
     _one_of(business_type, business_types, _l("Choose a business type."), "business_type")
+    return {"name": name, "company": company, "business_type": business_type}
+
+
+def identify(db: Database, *, phone, name, company, business_type,
+             business_types: list[str], base_level: str) -> int:
+    """Return the id of a phone number's account, created with these details if new; for staff,
+    the demo and benchmarks, who know the buyer (a device proves the phone with a code)."""
+    phone = normalise_phone(phone)
+    details = _details(name, company, business_type, business_types)
     with db.unit_of_work() as session:
         buyer = _by_phone(session, phone)
         if buyer is None:
-            buyer = Buyer(phone=phone, member_level=base_level, name=name, company=company,
-                          business_type=business_type)
+            buyer = Buyer(phone=phone, contact_phone=phone, member_level=base_level, **details)
             session.add(buyer)
             session.flush()
-        # A phone number is a claim, not a proof: an existing buyer's details stay as they are.
         return buyer.id
+
+
+def guest(db: Database, *, phone, name, company, business_type, business_types: list[str],
+          base_level: str) -> int:
+    """Record what a device that has not proved a phone says of itself; return the guest's id.
+    A guest is never an account, whatever number it types: it sees base prices and its own
+    orders alone."""
+    contact = normalise_phone(phone)
+    details = _details(name, company, business_type, business_types)
+    with db.unit_of_work() as session:
+        buyer = Buyer(phone=None, contact_phone=contact, member_level=base_level, **details)
+        session.add(buyer)
+        session.flush()
+        return buyer.id
+
+
+def account(session: Session, phone: str, *, base_level: str, like: Buyer | None) -> Buyer:
+    """Return the account of a proved phone, opened now if it had none (with what the device
+    said as a guest, if it did); mark it proved."""
+    buyer = _by_phone(session, phone)
+    if buyer is None:
+        buyer = Buyer(phone=phone, contact_phone=phone, member_level=base_level,
+                      name=like.name if like else "", company=like.company if like else "",
+                      business_type=like.business_type if like else "")
+        session.add(buyer)
+    buyer.verified_at = buyer.verified_at or utcnow()
+    session.flush()
+    return buyer
+
+
+def update_details(db: Database, buyer_id: int, *, name, company, business_type,
+                   business_types: list[str]) -> None:
+    """Change an account's name, company and business type (the buyer's own, in 我的)."""
+    details = _details(name, company, business_type, business_types)
+    with db.unit_of_work() as session:
+        buyer = session.get(Buyer, buyer_id)
+        if buyer is None or buyer.is_guest:
+            raise NotFound(_l("Sign in with your phone first."), field="buyer")
+        for key, value in details.items():
+            setattr(buyer, key, value)
 
 
 def set_membership(db: Database, phone, *, member_level: str, on_account: bool,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
 from store_api.api.schemas import Request
@@ -27,3 +29,37 @@ class BuyerOut(BaseModel):
     company: str
     business_type: str
     member_level: str
+    verified: bool = Field(description="True for an account this device proved the phone of; "
+                                       "false for guest details typed without proof.")
+
+
+class CodeIn(Request):
+    phone: str = Field(max_length=20)
+
+
+class CodeSentOut(BaseModel):
+    phone: str = Field(description="Masked, as 138****5678.")
+    resend_after_s: int
+
+
+class ProveIn(Request):
+    phone: str = Field(max_length=20)
+    code: str = Field(max_length=10)
+
+
+class DetailsIn(Request):
+    name: str = Field(min_length=1, max_length=100)
+    company: str = Text
+    business_type: str = Field(max_length=20)
+
+
+class DeviceOut(BaseModel):
+    id: int
+    label: str
+    created_at: datetime
+    last_seen_at: datetime
+    current: bool = Field(description="The device making this request.")
+
+
+class DevicesOut(BaseModel):
+    devices: list[DeviceOut]

@@ -130,4 +130,5 @@ TOPIC_NAMES = {
     "labels.render": _l("Shelf label sheet"),
     "forward.deliver": _l("Forward to a factory"),
     "forward.notice": _l("Cancellation notice to a factory"),
+    "sms.code": _l("One-time code by text message"),
 }

@@ -128,6 +128,31 @@ class Displays:
 
 
 @dataclass(frozen=True)
+class Buyers:
+    """Proving a buyer's phone: codes, resends, how long a device stays signed in."""
+
+    session_days: int  # unused this long, a device signs out
+    code_minutes: int  # a code is valid this long
+    code_tries: int  # wrong tries that lock a code
+    resend_seconds: int  # between two codes to one phone
+    codes_per_phone_hour: int
+    codes_per_address_hour: int
+
+
+@dataclass(frozen=True)
+class Sms:
+    """Who sends one-time codes, and Alibaba Cloud SMS's account, signature and template."""
+
+    provider: str  # "log" or "aliyun"
+    aliyun_endpoint: str  # the service's URL; a test points it at 127.0.0.1
+    aliyun_access_key_id: str
+    aliyun_access_key_secret: str
+    aliyun_sign_name: str  # 签名, approved by Alibaba Cloud
+    aliyun_template_code: str  # 模板 taking ${code}
+    timeout_s: float  # to wait before the send is retried
+
+
+@dataclass(frozen=True)
 class Carts:
     """How long an untouched cart lives."""
 
@@ -206,6 +231,8 @@ SECTIONS = {
     "consignment": Consignment,
     "kiosk": Kiosk,
     "displays": Displays,
+    "buyers": Buyers,
+    "sms": Sms,
     "carts": Carts,
     "orders": Orders,
     "printing": Printing,

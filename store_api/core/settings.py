@@ -73,6 +73,11 @@ def _not_negative(key: str, value: float) -> None:
         raise SettingsError(f"setting {key}: must not be negative, got {value!r}")
 
 
+def _sms_provider(key: str, value: str) -> None:
+    if value not in ("log", "aliyun"):
+        raise SettingsError(f"setting {key}: must be \"log\" or \"aliyun\", got {value!r}")
+
+
 def _printer(key: str, value: str) -> None:
     if value and not value.startswith(("tcp://", "usb://", "serial://", "file://")):
         raise SettingsError(f"setting {key}: must start with tcp://, usb://, serial:// or file://")
@@ -174,6 +179,15 @@ _CHECKS = {
     "displays.small_carton_litres": _positive,
     "displays.silent_after_s": _positive,
     "carts.idle_minutes": _positive,
+    "buyers.session_days": _positive,
+    "buyers.code_minutes": _positive,
+    "buyers.code_tries": _positive,
+    "buyers.resend_seconds": _not_negative,
+    "buyers.codes_per_phone_hour": _positive,
+    "buyers.codes_per_address_hour": _positive,
+    "sms.provider": _sms_provider,
+    "sms.aliyun_endpoint": _http_url,
+    "sms.timeout_s": _positive,
     "orders.hold_minutes": _positive,
     "orders.allocate_first": _allocation,
     "orders.local_delivery_radius_km": _positive,
@@ -254,6 +268,8 @@ class Settings(Mapping[str, Any]):
     kiosk: sections.Kiosk
     displays: sections.Displays
     carts: sections.Carts
+    buyers: sections.Buyers
+    sms: sections.Sms
     orders: sections.Orders
     printing: sections.Printing
     labels: sections.Labels
@@ -283,6 +299,11 @@ class Settings(Mapping[str, Any]):
     def var_dir(self) -> Path:
         """Return the absolute var/ folder."""
         return Path(self.paths.var_dir).resolve()
+
+    @property
+    def production(self) -> bool:
+        """Whether this is a production configuration: PostgreSQL rather than embedded SQLite."""
+        return self.database_url.startswith("postgresql")
 
     @property
     def database_url(self) -> str:
@@ -333,6 +354,11 @@ def load_settings(
 
     for key, check in _CHECKS.items():
         check(key, values[key])
+    if values["sms.provider"] == "aliyun":
+        for key in ("sms.aliyun_access_key_id", "sms.aliyun_access_key_secret",
+                    "sms.aliyun_sign_name", "sms.aliyun_template_code"):
+            if not values[key]:
+                raise SettingsError(f"setting {key}: needed when sms.provider is \"aliyun\"")
     if values["i18n.default_locale"] not in values["i18n.locales"]:
         raise SettingsError("setting i18n.default_locale: must be one of i18n.locales")
     return Settings(values)

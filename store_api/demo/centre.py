@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store_api.buyers.models import Buyer
 from store_api.catalogue.models import ProductImage
 from store_api.catalogue.zones import sync_zones
 from store_api.core.errors import CatalogueError, RowProblem
@@ -30,6 +31,8 @@ class DemoResult:
     factories: int = 0
     products: int = 0
     logins: dict[str, str] = field(default_factory=dict)
+    # Buyers added: (phone, member level, on account).
+    buyers: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
 def demo_dir() -> Path:
@@ -107,5 +110,22 @@ def load_demo(
         user.set_password(password)
         session.add(user)
         result.logins[username] = password
+    result.buyers = _buyers(session, centre.get("buyers", []), member_levels)
     session.flush()
     return result
+
+
+def _buyers(session: Session, rows: list[dict], member_levels: list[str]) -> list[tuple]:
+    """Add the demo's returning buyers that are not there yet: accounts whose phone a device
+    proves with a code like any buyer's."""
+    known = set(session.scalars(select(Buyer.phone)))
+    added = []
+    for row in rows:
+        if row["phone"] in known or row["member_level"] not in member_levels:
+            continue
+        session.add(Buyer(phone=row["phone"], contact_phone=row["phone"], name=row["name"],
+                          company=row.get("company", ""), business_type=row["business_type"],
+                          member_level=row["member_level"],
+                          on_account=row.get("on_account", False)))
+        added.append((row["phone"], row["member_level"], row.get("on_account", False)))
+    return added

@@ -1,4 +1,4 @@
-"""The buyer's side of the API: slots, the cart, who the buyer is, orders."""
+"""The buyer's side of the API: slots, the cart, orders."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
 from store_api.api import Operations
-from store_api.buyers import buyers
-from store_api.buyers.schemas import BuyerIn, BuyerOut
 from store_api.catalogue.lookup import find_slot
 from store_api.core.errors import NotFound
 from store_api.core.state import state
@@ -139,29 +137,6 @@ def remove_cart_line(sku: str):
     return _change(sku, 0, add=False)
 
 
-@operation("/buyer", "POST", summary="Say who the buyer is; remembered on this device",
-           tag="buyer", body=BuyerIn, response=BuyerOut)
-def identify(payload: BuyerIn):
-    settings = state().settings
-    buyer_id = buyers.identify(state().db, phone=payload.phone, name=payload.name,
-                               company=payload.company, business_type=payload.business_type,
-                               business_types=settings.catalogue.business_types,
-                               base_level=settings.catalogue.member_levels[0])
-    buyer_session.remember_buyer(buyer_id)
-    return get_buyer()
-
-
-@operation("/buyer", "GET", summary="Who this device's buyer is", tag="buyer",
-           response=BuyerOut)
-def get_buyer():
-    buyer = buyer_session.current_buyer(db_session())
-    if buyer is None:
-        raise NotFound(_l("Tell us who you are before ordering."), field="buyer")
-    return {"phone": buyers.mask_phone(buyer.phone), "name": buyer.name,
-            "company": buyer.company, "business_type": buyer.business_type,
-            "member_level": buyer.member_level}
-
-
 def delivery_from(payload: schemas.DeliveryIn) -> Delivery:
     """Turn the request's delivery choice into the checkout's."""
     return Delivery(**payload.model_dump())
@@ -170,7 +145,9 @@ def delivery_from(payload: schemas.DeliveryIn) -> Delivery:
 @operation("/orders", "POST", summary="Place an order from the given lines or the cart",
            tag="buyer", body=schemas.OrderIn, response=schemas.OrderOut, status=201,
            headers=("Idempotency-Key",),
-           errors=((401, "The device has not said who the buyer is (POST /buyer)"),))
+           errors=((401, "The device has not said who the buyer is (POST /buyer or "
+                         "POST /buyer/session)"),
+                   (403, "A guest device asked for delivery or factory goods")))
 def create_order(payload: schemas.OrderIn):
     placing = dict(buyer_id=buyer_session.buyer_id(), delivery=delivery_from(payload.delivery),
                    idempotency_key=request.headers.get("Idempotency-Key"),

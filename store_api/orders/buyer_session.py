@@ -1,16 +1,18 @@
-"""The buyer's device: cart token and buyer id kept in the signed session cookie."""
+"""The buyer's device: its cart token, the account it signed in to by proving a phone, or the
+guest details it typed, all kept in the signed session cookie."""
 
 from __future__ import annotations
 
-from flask import session
+from flask import g, request, session
 from sqlalchemy.orm import Session
 
-from store_api.buyers import buyers
-from store_api.buyers.models import Buyer
+from store_api.buyers import devices, sign_in
+from store_api.buyers.models import Buyer, BuyerDevice
 from store_api.core.state import state
 from store_api.orders import carts
+from store_api.web.session import db_session
 
-CART, BUYER = "cart", "buyer"
+CART, DEVICE, GUEST = "cart", "device", "guest"
 
 
 def _kept(key: str, kind: type):
@@ -33,20 +35,84 @@ def remember_cart(token: str) -> None:
     _keep(CART, token)
 
 
-def buyer_id() -> int | None:
-    """Return the buyer this device said it is, if any."""
-    return _kept(BUYER, int)
+def _signed_in(db_session: Session) -> tuple[Buyer, BuyerDevice] | None:
+    if "signed_in" not in g:
+        found = devices.signed_in(db_session, _kept(DEVICE, str))
+        if found is not None:
+            devices.keep_alive(state().db, found[1],
+                               days=state().settings.buyers.session_days)
+        g.signed_in = found
+    return g.signed_in
 
 
-def remember_buyer(value: int) -> None:
-    """Keep who the buyer is on the device, and give them the cart."""
-    _keep(BUYER, value)
-    carts.attach_buyer(state().db, cart_token(), value)
+def current_device(db_session: Session) -> BuyerDevice | None:
+    """Return this device's sign-in to an account, if it proved a phone."""
+    found = _signed_in(db_session)
+    return found[1] if found else None
 
 
 def current_buyer(db_session: Session) -> Buyer | None:
-    """Return this device's buyer row, or None."""
-    return buyers.find(db_session, buyer_id())
+    """Return the account this device signed in to, else the guest it said it is, or None."""
+    found = _signed_in(db_session)
+    if found is not None:
+        return found[0]
+    guest_id = _kept(GUEST, int)
+    guest = db_session.get(Buyer, guest_id) if guest_id else None
+    return guest if guest is not None and guest.is_guest else None
+
+
+def buyer_id() -> int | None:
+    """Return the id of this device's account or guest, if any."""
+    buyer = current_buyer(db_session())
+    return buyer.id if buyer else None
+
+
+def remember_guest(value: int) -> None:
+    """Keep the guest details this device typed, and give the guest the cart."""
+    _keep(GUEST, value)
+    carts.attach_buyer(state().db, cart_token(), value)
+
+
+def prove_phone(phone, code) -> int:
+    """Sign this device in to the phone's account with the code sent to it; return the
+    account's id."""
+    settings = state().settings
+    buyer_id, token = sign_in.prove(
+        state().db, phone, code, rules=settings.buyers, key=_key(),
+        label=devices.device_label(request.user_agent.string),
+        base_level=settings.catalogue.member_levels[0],
+        guest_id=_kept(GUEST, int))
+    _keep(DEVICE, token)
+    g.pop("signed_in", None)
+    carts.attach_buyer(state().db, cart_token(), buyer_id)
+    return buyer_id
+
+
+def send_code(phone) -> str:
+    """Send a one-time code to a phone number for this device; return the checked number."""
+    return sign_in.request_code(state().db, phone, address=request.remote_addr or "",
+                                rules=state().settings.buyers, key=_key())
+
+
+def sign_out(db_session: Session) -> None:
+    """End this device's sign-in (the account's other devices stay signed in)."""
+    found = _signed_in(db_session)
+    if found is not None:
+        devices.end(state().db, found[0].id, found[1].id)
+    session.pop(DEVICE, None)
+    g.pop("signed_in", None)
+
+
+def forget(db_session: Session) -> None:
+    """Leave nothing of this buyer on the device: the sign-in ended, the cart and the guest
+    details dropped (a shared touch kiosk starting over)."""
+    sign_out(db_session)
+    session.pop(CART, None)
+    session.pop(GUEST, None)
+
+
+def _key() -> bytes:
+    return state().app.config["SECRET_KEY"].encode()
 
 
 def cart_view(db_session: Session, buyer: Buyer | None) -> carts.CartView:

@@ -205,6 +205,19 @@ def _check_delivery(
     return distance
 
 
+def check_buyer(buyer: Buyer, groups: list[PlannedGroup], delivery: Delivery) -> None:
+    """Refuse what only a proved account may order: a guest takes centre goods away, unpaid
+    only until the hold ends; delivery and factory shipments need the phone proved."""
+    if buyer.is_guest and (delivery.centre != "pickup"
+                           or any(g.kind == "factory_shipment" for g in groups)):
+        raise DomainError(_l("Sign in with your phone to have goods delivered or shipped from "
+                             "the factory; without it you can pick up what the centre holds."),
+                          code="sign_in_required", field="buyer", status=403)
+    if not buyer.is_guest and not (buyer.name and buyer.business_type):
+        raise DomainError(_l("Tell us your name and business before your first order."),
+                          code="details_required", field="name")
+
+
 def _replay(session: Session, used, request_hash: str) -> dict | None:
     """Return the order a key placed (used holds its number and request hash), or None; refuse a
     key that placed a different order."""
@@ -222,7 +235,8 @@ def _group_row(planned: PlannedGroup, buyer: Buyer, delivery: Delivery,
            "subtotal_fen": planned.subtotal_fen, "dispatch_promise_hours": None,
            "factory_id": None, "address": "", "distance_km": None}
     if planned.kind == "centre":
-        row.update(kind=delivery.centre, recipient_name=buyer.name, recipient_phone=buyer.phone)
+        row.update(kind=delivery.centre, recipient_name=buyer.name,
+                   recipient_phone=buyer.contact_phone or buyer.phone)
         if delivery.centre == "local_delivery":
             row.update(address=delivery.address.strip(), distance_km=distance)
     else:
@@ -244,6 +258,7 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
             code="mixed_batch_minimum", field="lines", factory=short.factory.name_zh,
             minimum=f"{short.minimum_fen / 100:.2f}", missing=f"{short.missing_fen / 100:.2f}")
     groups = plan(session, lines, settings.orders.allocate_first)
+    check_buyer(buyer, groups, delivery)
     distance = _check_delivery(groups, delivery, settings)
     # Checkout is the busiest write, so its rows go in as plain statements: the ORM's
     # bookkeeping for them cost more than the database did (benchmarks/checkout.py).

@@ -49,6 +49,14 @@ def load_order(session: Session, number: str, *, lock: bool = False) -> Order | 
     )
 
 
+def buyer_orders(session: Session, buyer_id: int, limit: int = 50) -> list[Order]:
+    """Return a buyer's latest orders, newest first, with their lines' products."""
+    return list(session.scalars(
+        select(Order).where(Order.buyer_id == buyer_id)
+        .order_by(Order.created_at.desc(), Order.id.desc()).limit(limit)
+        .options(selectinload(Order.lines).selectinload(OrderLine.product))))
+
+
 def _order_for_update(session: Session, number: str) -> Order:
     order = load_order(session, number, lock=True)
     if order is None:

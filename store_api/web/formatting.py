@@ -73,4 +73,5 @@ def init_app(app: Flask) -> None:
         forward_reason_names=FORWARD_REASON_NAMES, category_names=CATEGORY_NAMES,
         adjust_reason_names=ADJUST_REASON_NAMES, fulfilment_mode_names=FULFILMENT_MODE_NAMES,
         role_names=ROLE_NAMES, factory_field_names=FACTORY_FIELD_NAMES, topic_names=TOPIC_NAMES,
+        level_names=LEVEL_NAMES,
     )

@@ -7,6 +7,7 @@ import uuid
 import requests
 
 from tests.support.browser import pick_products, screenshot
+from tests.support.live import signed_in_session
 
 
 def paid_factory_order(server) -> tuple[str, str]:
@@ -17,9 +18,7 @@ def paid_factory_order(server) -> tuple[str, str]:
     sku, factory = db.execute(
         "SELECT p.sku, f.code FROM shelf_slots s JOIN products p ON p.id = s.product_id "
         "JOIN factories f ON f.id = p.factory_id WHERE s.code = ?", (code,)).fetchone()
-    buyer = requests.Session()
-    assert buyer.post(f"{server.url}/api/v1/buyer", timeout=30, json={
-        "phone": "13700001111", "name": "林主播", "business_type": "streamer"}).ok
+    buyer = signed_in_session(server, "13700001111", name="林主播", business_type="streamer")
     placed = buyer.post(f"{server.url}/api/v1/orders", timeout=30,
                         headers={"Idempotency-Key": uuid.uuid4().hex}, json={
                             "lines": [{"sku": sku, "quantity": quantity}],

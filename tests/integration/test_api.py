@@ -14,6 +14,7 @@ from store_api.orders.models import Cart, CartLine, Order
 from store_api.stock import inventory
 from store_api.stock.inventory import StockLine
 from store_api.stock.models import StockLedgerEntry
+from tests.support.buyers import sign_in
 from tests.support.clients import staff_client
 
 SHIP = {"recipient_name": "张三", "recipient_phone": "13900000000", "ship_address": "杭州市西湖区"}
@@ -36,10 +37,8 @@ def shop(sqlite_app, make_product):
 @pytest.fixture
 def buyer(sqlite_app, shop):
     client = sqlite_app.test_client()
-    response = client.post("/api/v1/buyer", json={"phone": "138 0013 8000", "name": "李四",
-                                                  "company": "李记百货", "business_type": "shop"})
-    assert response.status_code == 200, response.json
-    assert response.json["phone"] == "138****8000"
+    body = sign_in(client, sqlite_app, "138 0013 8000", name="李四", company="李记百货")
+    assert (body["phone"], body["verified"]) == ("138****8000", True)
     return client
 
 

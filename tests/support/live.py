@@ -33,6 +33,22 @@ def buyer_session(url: str, phone: str) -> requests.Session:
     return session
 
 
+def signed_in_session(server, phone: str, *, name: str, business_type: str = "shop"
+                      ) -> requests.Session:
+    """A buyer's HTTP session that proved its phone with the code the server's `log` sender
+    wrote, with a new account's details filled in."""
+    session = requests.Session()
+    url = server.url
+    assert session.post(f"{url}/api/v1/buyer/code", timeout=10, json={"phone": phone}).ok
+    proved = session.post(f"{url}/api/v1/buyer/session", timeout=10,
+                          json={"phone": phone, "code": server.texted_code(phone)})
+    assert proved.ok, proved.text
+    if not proved.json()["name"]:
+        assert session.put(f"{url}/api/v1/buyer", timeout=10, json={
+            "name": name, "business_type": business_type}).ok
+    return session
+
+
 def order(session: requests.Session, url: str, sku: str, quantity: int, key: str | None = None):
     return session.post(f"{url}/api/v1/orders", timeout=15,
                         headers={"Idempotency-Key": key or uuid.uuid4().hex},

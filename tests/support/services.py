@@ -153,9 +153,29 @@ class StoreServer:
         self.url = f"http://127.0.0.1:{self.port}"
         found = re.search(r"http://\S+/s/\w+", printed)
         self.scan_url = found[0] if found else None
-        # Keep reading the access log so a full pipe never blocks the server.
-        self._drain = threading.Thread(target=self.process.stdout.read, daemon=True)
+        # Keep reading the log so a full pipe never blocks the server; its lines are kept for
+        # what a test reads from them (the `log` SMS sender's codes).
+        self.lines: list[str] = []
+        self._drain = threading.Thread(target=self._read, daemon=True)
         self._drain.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def texted_code(self, phone: str, timeout: float = 30.0) -> str:
+        """Wait for the `log` sender's line of a code to a phone; return the latest code."""
+        import re
+        import time
+
+        deadline = time.monotonic() + timeout
+        pattern = re.compile(rf"sms code for {phone}: (\d{{6}})")
+        while time.monotonic() < deadline:
+            found = [m[1] for line in list(self.lines) if (m := pattern.search(line))]
+            if found:
+                return found[-1]
+            time.sleep(0.05)
+        raise AssertionError(f"no code texted to {phone} within {timeout} s")
 
     def stop(self) -> None:
         # SIGINT is gunicorn's quick shutdown: open event streams need not run out first.
@@ -200,7 +220,34 @@ class ListeningPrinter:
         self._server.close()
 
 
-class WebhookReceiver:
+class LocalHttpServer:
+    """An HTTP server of a test on a free port of 127.0.0.1, answering in a thread."""
+
+    def __init__(self, handler) -> None:
+        from http.server import ThreadingHTTPServer
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def quiet_handler():
+    """A request handler class that keeps the test's output free of access lines."""
+    from http.server import BaseHTTPRequestHandler
+
+    class Quiet(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    return Quiet
+
+
+class WebhookReceiver(LocalHttpServer):
     """A factory's webhook endpoint on 127.0.0.1 that verifies every delivery.
 
     Each verified delivery's webhook-id is recorded before answering. The first `fail_first`
@@ -209,8 +256,6 @@ class WebhookReceiver:
 
     def __init__(self, secret: str, *, fail_first: int = 0, fail_status: int = 503,
                  slow_first: int = 0, delay: float = 0.0):
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
         from standardwebhooks.webhooks import Webhook
 
         receiver = self
@@ -219,7 +264,7 @@ class WebhookReceiver:
         self.rejected = 0
         verifier = Webhook(secret)
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(quiet_handler()):
             def do_POST(self):  # noqa: N802 - the name http.server calls
                 data = self.rfile.read(int(self.headers["Content-Length"]))
                 try:
@@ -238,14 +283,38 @@ class WebhookReceiver:
                 self.end_headers()
                 self.wfile.write(b"{}")
 
-            def log_message(self, *args):
-                pass
+        super().__init__(Handler)
+        self.url += "/hooks"
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self._thread.start()
 
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+class SmsService(LocalHttpServer):
+    """Alibaba Cloud SMS's SendSms on 127.0.0.1, for the SDK pointed at it by
+    sms.aliyun_endpoint: records each request's headers and parameters; the first `fail_first`
+    answer 503."""
+
+    def __init__(self, *, fail_first: int = 0):
+        import json
+        from urllib.parse import parse_qs, urlsplit
+
+        service = self
+        self.requests: list[dict] = []
+        self.fail_first = fail_first
+
+        class Handler(quiet_handler()):
+            def do_POST(self):  # noqa: N802 - the name http.server calls
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode()
+                query = parse_qs(urlsplit(self.path).query) | parse_qs(body)
+                service.requests.append({
+                    "headers": {k.lower(): v for k, v in self.headers.items()},
+                    "params": {k: v[0] for k, v in query.items()}})
+                failing = len(service.requests) <= service.fail_first
+                answer = json.dumps({"Code": "OK", "Message": "OK", "BizId": "900001",
+                                     "RequestId": f"req-{len(service.requests)}"}).encode()
+                self.send_response(503 if failing else 200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+        super().__init__(Handler)

@@ -79,3 +79,4 @@ def test_giving_up_is_final_and_a_retry_after_is_kept():
 def test_jitter_spreads_a_step_by_a_tenth_either_way():
     waits = {retry_delay(2, RuntimeError(), (5, 300), 99) for _ in range(200)}
     assert all(270 <= wait <= 330 for wait in waits) and len(waits) > 100
+
