@@ -115,6 +115,7 @@ def prepare(env: dict) -> tuple[str, dict, str]:
     os.environ.update(env)
     from sqlalchemy import select, text
 
+    from benchmarks.buyers import member_client
     from store_api import create_app
     from store_api.catalogue.models import Product
     from store_api.core.state import state
@@ -130,9 +131,7 @@ def prepare(env: dict) -> tuple[str, dict, str]:
         session.execute(text("CREATE TABLE IF NOT EXISTS floor (id bigserial PRIMARY KEY, "
                              "key text UNIQUE, body jsonb)"))
         sku, moq = product.sku, product.moq
-    client = app.test_client()
-    client.post("/api/v1/buyer", json={"phone": "13800000000", "name": "压测",
-                                       "business_type": "shop"})
+    client = member_client(app)
     cookie = client.get_cookie("session").value
     db.dispose()
     body = json.dumps({"lines": [{"sku": sku, "quantity": moq}]})

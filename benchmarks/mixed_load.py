@@ -48,6 +48,7 @@ def prepare(env: dict) -> tuple[list[str], list[str], str]:
     os.environ.update(env)
     from sqlalchemy import select
 
+    from benchmarks.buyers import member_client
     from store_api import create_app
     from store_api.catalogue.models import Product, ShelfSlot
     from store_api.core.state import state
@@ -64,9 +65,7 @@ def prepare(env: dict) -> tuple[list[str], list[str], str]:
         codes = list(session.scalars(select(ShelfSlot.code).where(
             ShelfSlot.product_id.is_not(None)).order_by(ShelfSlot.code)))
         wanted = [(p.sku, p.moq) for p in products]
-    client = app.test_client()
-    client.post("/api/v1/buyer", json={"phone": "13800000000", "name": "压测",
-                                       "business_type": "shop"})
+    client = member_client(app)
     # Each order is the smallest whole number of MOQs its factory's mixed-batch minimum takes
     # (found by ordering once), so every order of the run is one a buyer could place.
     bodies = []

@@ -73,15 +73,14 @@ def known_buyer(env: dict[str, str]) -> tuple[str, str]:
     os.environ.update(env)
     import sqlite3
 
+    from benchmarks.buyers import member_client
     from store_api import create_app
 
     var = Path(env["XUANPIN_PATHS_VAR_DIR"])
     code, sku, moq = sqlite3.connect(var / "xuanpin.db").execute(
         "SELECT s.code, p.sku, p.moq FROM shelf_slots s JOIN products p ON p.id = s.product_id "
         "ORDER BY s.id LIMIT 1").fetchone()
-    client = create_app().test_client()
-    client.post("/api/v1/buyer", json={"phone": "13800000000", "name": "压测",
-                                       "business_type": "shop"})
+    client = member_client(create_app())
     client.post("/api/v1/cart/lines", json={"sku": sku, "quantity": moq})
     return code, f"session={client.get_cookie('session').value}"
 

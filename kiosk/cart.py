@@ -6,7 +6,6 @@ import uuid
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from store_api.buyers import buyers
 from store_api.core.errors import DomainError
 from store_api.core.state import state
 from store_api.orders import buyer_session, carts
@@ -53,17 +52,12 @@ def cart_page():
 def identify():
     """Remember the guest details this device typed (no member prices: the phone is not
     proved)."""
-    settings = state().settings
     try:
-        guest_id = buyers.guest(
-            state().db, phone=request.form.get("phone"), name=request.form.get("name"),
-            company=request.form.get("company", ""),
-            business_type=request.form.get("business_type"),
-            business_types=settings.catalogue.business_types,
-            base_level=settings.catalogue.member_levels[0])
+        buyer_session.say_who(phone=request.form.get("phone"), name=request.form.get("name"),
+                              company=request.form.get("company", ""),
+                              business_type=request.form.get("business_type"))
     except DomainError as error:
         return checkout_page(error=error, status=422)
-    buyer_session.remember_guest(guest_id)
     return redirect(url_for("cart.checkout_page"), 303)
 
 

@@ -74,15 +74,20 @@ def identify(db: Database, *, phone, name, company, business_type,
 
 
 def guest(db: Database, *, phone, name, company, business_type, business_types: list[str],
-          base_level: str) -> int:
-    """Record what a device that has not proved a phone says of itself; return the guest's id.
-    A guest is never an account, whatever number it types: it sees base prices and its own
-    orders alone."""
+          base_level: str, guest_id: int | None = None) -> int:
+    """Record what a device that has not proved a phone says of itself (over what it said
+    before, `guest_id`); return the guest's id. A guest is never an account, whatever number
+    it types: it sees base prices and its own orders alone."""
     contact = normalise_phone(phone)
     details = _details(name, company, business_type, business_types)
     with db.unit_of_work() as session:
-        buyer = Buyer(phone=None, contact_phone=contact, member_level=base_level, **details)
-        session.add(buyer)
+        buyer = session.get(Buyer, guest_id) if guest_id else None
+        if buyer is None or not buyer.is_guest:
+            buyer = Buyer(phone=None, member_level=base_level)
+            session.add(buyer)
+        buyer.contact_phone = contact
+        for key, value in details.items():
+            setattr(buyer, key, value)
         session.flush()
         return buyer.id
 

@@ -140,6 +140,18 @@ class Buyers:
 
 
 @dataclass(frozen=True)
+class Holds:
+    """What unpaid orders may hold, tighter for a guest device than for a signed-in buyer."""
+
+    guest_orders: int  # open unpaid orders at once
+    guest_value: float  # yuan held unpaid
+    guest_product_percent: int  # of a product's stock
+    member_orders: int
+    member_value: float
+    member_product_percent: int
+
+
+@dataclass(frozen=True)
 class Sms:
     """Who sends one-time codes, and Alibaba Cloud SMS's account, signature and template."""
 
@@ -232,6 +244,7 @@ SECTIONS = {
     "kiosk": Kiosk,
     "displays": Displays,
     "buyers": Buyers,
+    "holds": Holds,
     "sms": Sms,
     "carts": Carts,
     "orders": Orders,

@@ -185,6 +185,12 @@ _CHECKS = {
     "buyers.resend_seconds": _not_negative,
     "buyers.codes_per_phone_hour": _positive,
     "buyers.codes_per_address_hour": _positive,
+    "holds.guest_orders": _positive,
+    "holds.guest_value": _positive,
+    "holds.guest_product_percent": _percent,
+    "holds.member_orders": _positive,
+    "holds.member_value": _positive,
+    "holds.member_product_percent": _percent,
     "sms.provider": _sms_provider,
     "sms.aliyun_endpoint": _http_url,
     "sms.timeout_s": _positive,
@@ -269,6 +275,7 @@ class Settings(Mapping[str, Any]):
     displays: sections.Displays
     carts: sections.Carts
     buyers: sections.Buyers
+    holds: sections.Holds
     sms: sections.Sms
     orders: sections.Orders
     printing: sections.Printing

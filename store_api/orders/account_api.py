@@ -62,12 +62,8 @@ def buyer_sign_out():
            summary="Say who is buying without proving a phone: a guest, at base prices",
            tag="buyer", body=buyer_schemas.BuyerIn, response=buyer_schemas.BuyerOut)
 def identify(payload: buyer_schemas.BuyerIn):
-    settings = state().settings
-    guest_id = buyers.guest(state().db, phone=payload.phone, name=payload.name,
-                            company=payload.company, business_type=payload.business_type,
-                            business_types=settings.catalogue.business_types,
-                            base_level=settings.catalogue.member_levels[0])
-    buyer_session.remember_guest(guest_id)
+    buyer_session.say_who(phone=payload.phone, name=payload.name, company=payload.company,
+                          business_type=payload.business_type)
     return get_buyer()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import g, request, session
 from sqlalchemy.orm import Session
 
-from store_api.buyers import devices, sign_in
+from store_api.buyers import buyers, devices, sign_in
 from store_api.buyers.models import Buyer, BuyerDevice
 from store_api.core.state import state
 from store_api.orders import carts
@@ -67,10 +67,18 @@ def buyer_id() -> int | None:
     return buyer.id if buyer else None
 
 
-def remember_guest(value: int) -> None:
-    """Keep the guest details this device typed, and give the guest the cart."""
-    _keep(GUEST, value)
-    carts.attach_buyer(state().db, cart_token(), value)
+def say_who(*, phone, name, company, business_type) -> int:
+    """Keep what this device says of its buyer without proof, as a guest (the same guest each
+    time it says it again), and give the guest the cart; return the guest's id."""
+    settings = state().settings
+    guest_id = buyers.guest(state().db, phone=phone, name=name, company=company,
+                            business_type=business_type,
+                            business_types=settings.catalogue.business_types,
+                            base_level=settings.catalogue.member_levels[0],
+                            guest_id=_kept(GUEST, int))
+    _keep(GUEST, guest_id)
+    carts.attach_buyer(state().db, cart_token(), guest_id)
+    return guest_id
 
 
 def prove_phone(phone, code) -> int:

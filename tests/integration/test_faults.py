@@ -11,7 +11,14 @@ import uuid
 import pytest
 import requests
 
-from tests.support.live import CLI, EventListener, buyer_session, demo_centre, order
+from tests.support.live import (
+    CLI,
+    NO_GUEST_HOLD_LIMITS,
+    EventListener,
+    buyer_session,
+    demo_centre,
+    order,
+)
 from tests.support.services import PostgresServer, RedisServer, StoreServer, WebhookReceiver
 
 
@@ -56,8 +63,9 @@ def _until(check, timeout: float, step: float = 0.2):
 
 def test_with_redis_stopped_orders_are_taken_screens_poll_and_all_recovers(tmp_path):
     redis = RedisServer()
+    # Rate limits count in Redis: they must not block while it is gone.
     env = demo_centre(tmp_path, XUANPIN_REDIS_URL=redis.url, XUANPIN_WORKER_POLL_INTERVAL_S="0.2",
-                      XUANPIN_LIMITS_ENABLED="true")  # limits count in Redis: they must not block
+                      XUANPIN_LIMITS_ENABLED="true", **NO_GUEST_HOLD_LIMITS)
     sku, moq = stocked_sku(env)
     server = StoreServer(env)
     try:
@@ -101,7 +109,8 @@ def own_postgres():
 def test_postgresql_restarted_under_load_fails_requests_cleanly_and_loses_nothing(
         tmp_path, own_postgres):
     url = own_postgres.create_database("faults")
-    env = demo_centre(tmp_path, XUANPIN_DATABASE_URL=url, XUANPIN_SERVER_WORKERS="2",
+    env = demo_centre(tmp_path, **NO_GUEST_HOLD_LIMITS, XUANPIN_DATABASE_URL=url,
+                      XUANPIN_SERVER_WORKERS="2",
                       XUANPIN_SERVER_THREADS="4", XUANPIN_WORKER_RUN_IN_SERVE="false")
     sku, moq = stocked_sku(env)
     server = StoreServer(env)

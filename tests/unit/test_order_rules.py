@@ -1,5 +1,6 @@
 """Pure rules of orders and the outbox, without a database: how an order splits over the
-centre and the factories, and when a failed side effect is tried again."""
+centre and the factories, what unpaid orders may hold, and when a failed side effect is tried
+again."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from store_api.core.worker import GiveUp, RetryLater, retry_delay
 from store_api.factories.models import Factory
 from store_api.orders.carts import LineView
 from store_api.orders.checkout import split
+from store_api.orders.holds import Held, Limits, refusal
 
 CENTRE, FACTORY_HOME = 1, 2
 
@@ -80,3 +82,39 @@ def test_jitter_spreads_a_step_by_a_tenth_either_way():
     waits = {retry_delay(2, RuntimeError(), (5, 300), 99) for _ in range(200)}
     assert all(270 <= wait <= 330 for wait in waits) and len(waits) > 100
 
+
+
+GUEST = Limits(orders=2, value_fen=200_000, product_percent=20, guest=True)
+MEMBER = Limits(orders=5, value_fen=5_000_000, product_percent=60, guest=False)
+NOTHING = Held(orders=0, value_fen=0, units={})
+
+
+def _refused(limits, held, quantity, total_fen, stock=100):
+    problem = refusal(limits, held, [("CUP-1", 10, quantity)], total_fen, {10: stock})
+    return problem and (problem.code, problem.field, str(problem))
+
+
+def test_a_guest_may_hold_a_fifth_of_a_products_stock():
+    assert _refused(GUEST, NOTHING, 20, 2000) is None
+    code, field, message = _refused(GUEST, NOTHING, 21, 2100)
+    assert (code, field) == ("hold_product_limit", "lines[0].quantity")
+    assert "20" in message and "CUP-1" in message and "Sign in" in message
+    # What the guest already holds counts: 15 held, 6 more is 21.
+    assert _refused(GUEST, Held(1, 1500, {10: 15}), 6, 600)[0] == "hold_product_limit"
+    assert _refused(MEMBER, Held(1, 1500, {10: 15}), 45, 4500) is None
+
+
+def test_open_orders_and_their_value_are_limited():
+    assert _refused(GUEST, Held(2, 100, {}), 1, 100)[0] == "hold_orders_limit"
+    assert _refused(MEMBER, Held(2, 100, {}), 1, 100) is None
+    code, _, message = _refused(GUEST, Held(1, 150_000, {}), 1, 60_000)
+    assert code == "hold_value_limit" and "2000.00" in message and "2100.00" in message
+    assert "Sign in" not in _refused(MEMBER, Held(5, 0, {}), 1, 1)[2]
+
+
+def test_limits_come_from_the_holds_settings():
+    from store_api.core.settings import load_settings
+
+    holds = load_settings().holds
+    assert Limits.of(holds, guest=True) == Limits(2, 200_000, 20, True)
+    assert Limits.of(holds, guest=False).orders > Limits.of(holds, guest=True).orders
