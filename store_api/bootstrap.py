@@ -35,7 +35,16 @@ from store_api.staff import api as staff_api
 from store_api.staff import auth, console_audit, console_work
 from store_api.staff import console as staff_console
 from store_api.stock import console as stock_console
-from store_api.web import errors, formatting, health, limits, media, security_headers, uploads
+from store_api.web import (
+    errors,
+    formatting,
+    health,
+    limits,
+    media,
+    security_headers,
+    session_cookies,
+    uploads,
+)
 
 TOPICS = (
     Topic(events.TOPIC, events.publish),
@@ -88,6 +97,7 @@ def register(app: Flask, csrf: CSRFProtect) -> None:
     for signal, receiver in RECEIVERS:
         signal.connect(receiver, weak=False)
     signals.check_received()
+    session_cookies.init_app(app)
     uploads.init_app(app)  # before CSRF protection, which reads the body
     csrf.init_app(app)
     # The API takes only application/json, which no cross-site form can send.

@@ -84,6 +84,8 @@ class Console:
 
     idle_minutes: int  # idle minutes before staff are signed out
     login_limit: str  # sign-in tries per address
+    lock_after: int  # failed sign-ins in a row that lock an account
+    lock_minutes: int  # how long it stays locked
     import_max_bytes: int  # largest catalogue sheet
     picture_max_bytes: int  # largest uploaded picture
     picture_max_px: int  # pictures are scaled to this side

@@ -73,6 +73,21 @@ def _not_negative(key: str, value: float) -> None:
         raise SettingsError(f"setting {key}: must not be negative, got {value!r}")
 
 
+# Keys copied from examples and guides; a key an attacker can guess signs any session.
+_EXAMPLE_KEYS = {"change-me", "changeme", "secret", "secret-key", "dev", "development",
+                 "xuanpin", "please-change", "your-secret-key"}
+
+
+def _secret(key: str, value: str) -> None:
+    if not value:
+        return  # a random key is made and kept in var/secret_key
+    if value.strip().lower() in _EXAMPLE_KEYS or len(value.encode()) < 32:
+        raise SettingsError(
+            f"setting {key}: an example or short key (under 32 bytes) signs sessions anyone can "
+            "forge; generate one with python -c \"import secrets; print(secrets.token_hex(32))\" "
+            "or leave it empty to keep a random key in var/secret_key")
+
+
 def _sms_provider(key: str, value: str) -> None:
     if value not in ("log", "aliyun"):
         raise SettingsError(f"setting {key}: must be \"log\" or \"aliyun\", got {value!r}")
@@ -162,6 +177,9 @@ _CHECKS = {
     "centre.timezone": _timezone,
     "console.idle_minutes": _positive,
     "console.login_limit": _rate_limit,
+    "console.lock_after": _positive,
+    "console.lock_minutes": _positive,
+    "server.secret_key": _secret,
     "console.import_max_bytes": _positive,
     "console.picture_max_bytes": _positive,
     "console.picture_max_px": _positive,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
+from flask_login import login_user
 
 from store_api.api import Operations
 from store_api.api.schemas import OkOut
 from store_api.core.errors import DomainError
-from store_api.staff import schemas
-from store_api.staff.auth import authenticate
+from store_api.staff import auth, schemas
 
 # This module's operations, added to the API by the bootstrap.
 operation = Operations()
@@ -19,14 +17,14 @@ operation = Operations()
            tag="staff", body=schemas.SignInIn, response=schemas.SignedInOut,
            errors=((401, "Wrong username or password"),))
 def sign_in(payload: schemas.SignInIn):
-    user = authenticate(payload.username, payload.password)
+    user = auth.authenticate(payload.username, payload.password)
     if user is None:
-        raise DomainError(_l("Wrong username or password."), code="bad_credentials", status=401)
+        raise DomainError(auth.refused_message(), code="bad_credentials", status=401)
     login_user(user)
     return {"username": user.username, "role": user.role}
 
 
 @operation("/session", "DELETE", summary="Sign out", tag="staff", response=OkOut)
 def sign_out():
-    logout_user()
+    auth.sign_out()
     return {"ok": True}

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from datetime import timedelta
 from functools import wraps
 
 from flask import Flask, flash, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, logout_user
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from store_api.core.audit import Actor
 from store_api.core.errors import DomainError
+from store_api.core.models import utcnow
 from store_api.core.state import state
 from store_api.staff.models import User
 
 # Each role may do everything the roles before it may.
 STAFF_ROLES = ("staff", "manager", "admin")
 login_manager = LoginManager()
+log = logging.getLogger("xuanpin.auth")
 
 
 class SignedInUser:
@@ -30,9 +35,11 @@ class SignedInUser:
     def __init__(self, user: User):
         self.id, self.username, self.role = user.id, user.username, user.role
         self.display_name, self.factory_id = user.display_name, user.factory_id
+        self.epoch = user.session_epoch
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The epoch rides in the session: once the user's epoch moves on, the cookie is void.
+        return f"{self.id}.{self.epoch}"
 
     @property
     def is_staff(self) -> bool:
@@ -54,21 +61,67 @@ class SignedInUser:
 
 
 @login_manager.user_loader
-def _load(user_id: str):
+def _load(session_id: str):
+    user_id, _, epoch = session_id.partition(".")
+    if not (user_id.isdigit() and epoch.isdigit()):
+        return None
     with state().db.read_session() as session:
-        user = session.get(User, int(user_id)) if user_id.isdigit() else None
-        return SignedInUser(user) if user is not None and user.active else None
+        user = session.get(User, int(user_id))
+        if user is None or not user.active or user.session_epoch != int(epoch):
+            return None
+        return SignedInUser(user)
+
+
+# Checked when no account has the username, so that an unknown name costs the same scrypt
+# work as a known one and the answer's timing does not tell which names exist.
+_NOBODY = generate_password_hash("no account has this username", method="scrypt")
 
 
 def authenticate(username, password) -> SignedInUser | None:
-    """Return the user whose credentials these are, or None."""
+    """Return the user whose credentials these are, or None. Failed tries in a row lock the
+    account for a while (console.lock_after, console.lock_minutes); while locked, even the
+    right password is refused."""
     if not isinstance(username, str) or not isinstance(password, str) or len(password) > 200:
         return None
-    with state().db.read_session() as session:
+    settings = state().settings.console
+    now = utcnow()
+    with state().db.unit_of_work() as session:
         user = session.scalar(select(User).where(User.username == username, User.active))
-        if user is None or not user.check_password(password):
+        if user is None:
+            check_password_hash(_NOBODY, password)
             return None
+        right = user.check_password(password)
+        if user.locked_until is not None and user.locked_until > now:
+            return None
+        if not right:
+            user.failed_sign_ins += 1
+            if user.failed_sign_ins >= settings.lock_after:
+                user.failed_sign_ins = 0
+                user.locked_until = now + timedelta(minutes=settings.lock_minutes)
+                log.warning("account %s locked after %s failed sign-ins", user.username,
+                            settings.lock_after)
+            return None
+        user.failed_sign_ins, user.locked_until = 0, None
         return SignedInUser(user)
+
+
+def refused_message() -> str:
+    """What a failed sign-in is told: the same whether the name, the password or a lock
+    failed it, so that it tells nobody which names exist."""
+    settings = state().settings.console
+    return str(_l("Wrong username or password.")) + " " + str(_l(
+        "After %(n)s failed tries in a row an account waits %(minutes)s minutes.",
+        n=settings.lock_after, minutes=settings.lock_minutes))
+
+
+def sign_out() -> None:
+    """Sign the current user out here and in every other session of theirs."""
+    if current_user.is_authenticated:
+        with state().db.unit_of_work() as session:
+            user = session.get(User, current_user.id)
+            if user is not None:
+                user.end_sessions()
+    logout_user()
 
 
 def wants_json() -> bool:

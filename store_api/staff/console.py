@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
+from flask_login import login_user
 
-from store_api.staff.auth import authenticate, staff_required
+from store_api.staff.auth import authenticate, refused_message, sign_out, staff_required
 from store_api.web.routes import Routes
 from store_api.web.same_origin import local_target
 
@@ -24,14 +23,14 @@ def login():
             home = url_for("console.counter" if user.is_staff else "portal.stock")
             target = local_target(request.args.get("next"), home)
             return redirect(target, 303)
-        error = _l("Wrong username or password.")
+        error = refused_message()
     return render_template("console/login.html", error=error), 401 if error else 200
 
 
 @routes.post("/logout")
 def logout():
     """Sign out."""
-    logout_user()
+    sign_out()
     return redirect(url_for("console.login"), 303)
 
 

@@ -97,13 +97,27 @@ def test_readme_lists_every_setting():
     assert missing == []
 
 
-def test_the_production_example_is_valid_and_sends_streams_to_gevent():
+def test_the_production_example_is_valid_once_its_key_is_set_and_sends_streams_to_gevent():
     from store_api.core.resources import config_dir
 
-    settings = load_settings(environ={
-        "XUANPIN_CONFIG": str(config_dir() / "production.example.toml")})
+    example = {"XUANPIN_CONFIG": str(config_dir() / "production.example.toml")}
+    with pytest.raises(SettingsError, match="server.secret_key"):
+        load_settings(environ=example)  # its change-me is refused until replaced
+    settings = load_settings(environ={**example, "XUANPIN_SERVER_SECRET_KEY": "a1" * 32})
     assert settings["streams.max_clients"] >= 1000 and settings["redis.url"].startswith("redis")
     assert settings["worker.run_in_serve"] is False
+
+
+@pytest.mark.parametrize("key", ["change-me", "CHANGE-ME", "secret", "short-but-random-Zx81",
+                                 "x" * 31])
+def test_an_example_or_short_secret_key_stops_start_up(key):
+    with pytest.raises(SettingsError, match="server.secret_key"):
+        load_settings(overrides={"server.secret_key": key}, environ={})
+
+
+def test_a_long_secret_key_or_none_is_taken():
+    assert load_settings(overrides={"server.secret_key": "k" * 32}, environ={})
+    assert load_settings(overrides={"server.secret_key": ""}, environ={})  # random, in var/
 
 
 def test_code_reads_typed_sections_that_hold_every_setting_and_nothing_else():
