@@ -27,7 +27,15 @@ from store_api.fulfilment import (
     portal,
 )
 from store_api.fulfilment import staff_api as forwards_api
-from store_api.orders import account_api, buyer_api, counter, counter_api, orders, signals
+from store_api.orders import (
+    account_api,
+    buyer_api,
+    console_buyers,
+    counter,
+    counter_api,
+    orders,
+    signals,
+)
 from store_api.printing import console_labels, console_prints, labels
 from store_api.printing import queue as print_queue
 from store_api.reports import console as reports_console
@@ -69,6 +77,7 @@ RECEIVERS = (
 
 # The console's areas, each adding its pages under /console.
 CONSOLE = (staff_console.routes, console_audit.routes, console_work.routes, counter.routes,
+           console_buyers.routes,
            catalogue_console.routes, console_shelves.routes, stock_console.routes,
            console_labels.routes, console_prints.routes, displays_console.routes,
            console_forwards.routes, console_factories.routes, reports_console.routes)
@@ -80,7 +89,8 @@ TEMPLATES = ("store_api.staff", "store_api.catalogue", "store_api.stock", "store
              "store_api.orders", "store_api.displays", "store_api.fulfilment",
              "store_api.reports")
 # What an operation's `auth` names.
-API_GUARDS = {"staff": auth.staff_required, "factory": factory_access.factory_token_required}
+API_GUARDS = {"staff": auth.staff_required, "manager": auth.manager_required,
+              "factory": factory_access.factory_token_required}
 
 
 def console_blueprint() -> Blueprint:

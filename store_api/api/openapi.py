@@ -76,10 +76,10 @@ def document(operations: tuple[Operation, ...]) -> dict:
             body_ref = refs[op.body] if op.body else None
             entry["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"$ref": body_ref} if body_ref else {"type": "object"}}}}
-        if op.auth == "staff":
+        if op.auth in ("staff", "manager"):
             entry["security"] = [{"staffSession": []}]
             entry["responses"].update({"401": {"description": "Not signed in", **error},
-                                       "403": {"description": "Not staff", **error}})
+                                       "403": {"description": f"Not {op.auth}", **error}})
         elif op.auth == "factory":
             entry["security"] = [{"factoryToken": []}]
             entry["responses"]["401"] = {"description": "No valid factory token", **error}

@@ -1,6 +1,9 @@
-"""The staff side of the buyers' API: setting a buyer's member level."""
+"""The staff side of the buyers' API: a buyer's member level, account approval and credit
+limit."""
 
 from __future__ import annotations
+
+from flask_login import current_user
 
 from store_api.api import Operations
 from store_api.api.schemas import OkOut
@@ -11,10 +14,14 @@ from store_api.core.state import state
 operation = Operations()
 
 
-@operation("/buyers/<phone>/membership", "PUT", summary="Set a buyer's member level",
-           tag="staff", body=schemas.MembershipIn, response=OkOut, auth="staff")
+@operation("/buyers/<phone>/membership", "PUT",
+           summary="Set a buyer's member level, account approval and credit limit (managers)",
+           tag="staff", body=schemas.MembershipIn, response=OkOut, auth="manager")
 def set_membership(phone: str, payload: schemas.MembershipIn):
-    buyers.set_membership(state().db, phone, member_level=payload.member_level,
-                          on_account=payload.on_account,
-                          member_levels=state().settings.catalogue.member_levels)
+    limit = payload.credit_limit
+    buyers.set_membership(
+        state().db, phone, member_level=payload.member_level, on_account=payload.on_account,
+        credit_limit_fen=None if limit is None else buyers.amount_fen(limit, "credit_limit",
+                                                                      zero=True),
+        member_levels=state().settings.catalogue.member_levels, actor=current_user.audit_actor)
     return {"ok": True}

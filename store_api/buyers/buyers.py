@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from store_api.buyers.models import Buyer
+from store_api.catalogue.rules import parse_money
+from store_api.core import audit
 from store_api.core.db import Database
 from store_api.core.errors import DomainError, NotFound
 from store_api.core.models import utcnow
@@ -44,6 +46,18 @@ def _one_of(value, allowed: list[str], message, field: str) -> str:
     if value not in allowed:
         raise DomainError(message, code=f"invalid_{field}", field=field)
     return value
+
+
+def amount_fen(value, field: str, *, zero: bool = False) -> int:
+    """Return a typed amount of yuan in fen (0 only where `zero`), or refuse it naming the
+    field."""
+    if zero and isinstance(value, str) and value.strip() in ("0", "0.0", "0.00"):
+        return 0
+    try:
+        return parse_money(value)
+    except ValueError as problem:
+        raise DomainError(_l("Enter an amount in yuan, such as 1200 or 1200.50 (%(problem)s)."),
+                          code="invalid_amount", field=field, problem=problem) from None
 
 
 def _by_phone(session: Session, phone: str) -> Buyer | None:
@@ -119,15 +133,50 @@ def update_details(db: Database, buyer_id: int, *, name, company, business_type,
 
 
 def set_membership(db: Database, phone, *, member_level: str, on_account: bool,
-                   member_levels: list[str]) -> None:
-    """Give a buyer a member level and say whether they may pay on account (staff only)."""
+                   member_levels: list[str], actor: audit.Actor,
+                   credit_limit_fen: int | None = None) -> None:
+    """Give a buyer a member level, say whether they may pay on account and up to what credit
+    limit (kept as it is when None); staff only, and audited."""
     phone = normalise_phone(phone)
     _one_of(member_level, member_levels, _l("Unknown member level."), "member_level")
     with db.unit_of_work() as session:
         buyer = _by_phone(session, phone)
         if buyer is None:
             raise NotFound(_l("No buyer has this phone number."), field="phone")
+        before = _terms(buyer)
         buyer.member_level, buyer.on_account = member_level, bool(on_account)
+        if credit_limit_fen is not None:
+            buyer.credit_limit_fen = credit_limit_fen
+        if _terms(buyer) != before:
+            audit.record(session, actor, "buyer.terms", "buyer", buyer.id, before=before,
+                         after=_terms(buyer))
+
+
+def _terms(buyer: Buyer) -> dict:
+    return {"member_level": buyer.member_level, "on_account": buyer.on_account,
+            "credit_limit_fen": buyer.credit_limit_fen}
+
+
+def set_notes(db: Database, buyer_id: int, notes, *, actor: audit.Actor) -> None:
+    """Keep staff's notes about a buyer (never shown to the buyer)."""
+    notes = _text(notes, "notes", required=False, limit=2000)
+    with db.unit_of_work() as session:
+        buyer = session.get(Buyer, buyer_id)
+        if buyer is None:
+            raise NotFound(_l("There is no such buyer."), field="buyer")
+        buyer.notes = notes
+        audit.record(session, actor, "buyer.notes", "buyer", buyer.id)
+
+
+def search(session: Session, text: str = "", limit: int = 100) -> list[Buyer]:
+    """Return accounts whose phone, name or company holds the text, newest first."""
+    query = select(Buyer).where(Buyer.phone.is_not(None))
+    text = (text or "").strip()[:100]
+    if text:
+        like = f"%{text.replace('%', '').replace('_', '')}%"
+        query = query.where(or_(Buyer.phone.like(like), Buyer.name.like(like),
+                                Buyer.company.like(like)))
+    return list(session.scalars(query.order_by(Buyer.id.desc()).limit(limit)))
 
 
 def find(session: Session, buyer_id: int | None) -> Buyer | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store_api.core.models import Base, UtcDateTime, created_at_column
@@ -24,8 +24,11 @@ class Buyer(Base):
     company: Mapped[str] = mapped_column(String(200), default="")
     business_type: Mapped[str] = mapped_column(String(20))
     member_level: Mapped[str] = mapped_column(String(20))
-    # Approved by staff to pay later, on account.
+    # Approved by staff to pay later, on account, up to the credit limit.
     on_account: Mapped[bool] = mapped_column(Boolean, default=False)
+    credit_limit_fen: Mapped[int] = mapped_column(Integer, default=0)
+    # What staff keep in mind about the buyer; never shown to the buyer.
+    notes: Mapped[str] = mapped_column(Text, default="")
     verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = created_at_column()
 
@@ -33,6 +36,33 @@ class Buyer(Base):
     def is_guest(self) -> bool:
         """Whether this is a device's unproved claim rather than an account."""
         return self.phone is None
+
+
+ENTRY_KINDS = ("charge", "payment")
+
+
+class AccountEntry(Base):
+    """One line of a buyer's account: an order paid on account (a charge, positive) or money
+    received against the account (a payment, negative). Rows are only ever added (triggers
+    refuse the rest); the balance is their sum."""
+
+    __tablename__ = "account_entries"
+    __table_args__ = (
+        CheckConstraint("kind IN ('charge', 'payment')", name="kind"),
+        CheckConstraint("(kind = 'charge') = (amount_fen > 0) AND amount_fen <> 0",
+                        name="sign_follows_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    # The order a charge is for; None for a payment.
+    order_number: Mapped[str | None] = mapped_column(String(20))
+    method: Mapped[str] = mapped_column(String(20), default="")
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class BuyerDevice(Base):

@@ -21,6 +21,9 @@ class BuyerIn(Request):
 class MembershipIn(Request):
     member_level: str = Field(max_length=20)
     on_account: bool = False
+    credit_limit: str | None = Field(
+        default=None, max_length=20,
+        description="Yuan the buyer may owe on account, such as \"20000\"; left out, unchanged.")
 
 
 class BuyerOut(BaseModel):

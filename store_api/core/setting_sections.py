@@ -139,6 +139,7 @@ class Buyers:
     resend_seconds: int  # between two codes to one phone
     codes_per_phone_hour: int
     codes_per_address_hour: int
+    credit_terms_days: int  # an on-account charge is due this long after it
 
 
 @dataclass(frozen=True)

@@ -203,6 +203,7 @@ _CHECKS = {
     "buyers.resend_seconds": _not_negative,
     "buyers.codes_per_phone_hour": _positive,
     "buyers.codes_per_address_hour": _positive,
+    "buyers.credit_terms_days": _positive,
     "holds.guest_orders": _positive,
     "holds.guest_value": _positive,
     "holds.guest_product_percent": _percent,

@@ -126,6 +126,7 @@ def _buyers(session: Session, rows: list[dict], member_levels: list[str]) -> lis
         session.add(Buyer(phone=row["phone"], contact_phone=row["phone"], name=row["name"],
                           company=row.get("company", ""), business_type=row["business_type"],
                           member_level=row["member_level"],
-                          on_account=row.get("on_account", False)))
+                          on_account=row.get("on_account", False),
+                          credit_limit_fen=round(row.get("credit_limit", 0) * 100)))
         added.append((row["phone"], row["member_level"], row.get("on_account", False)))
     return added

@@ -17,6 +17,7 @@ from store_api.web.session import db_session
 
 # This module's operations, added to the API by the bootstrap.
 operation = Operations()
+SIGN_IN_FIRST = ((401, "The device has not proved the account's phone (POST /buyer/session)"),)
 
 
 def buyer_body(buyer: Buyer) -> dict:
@@ -77,7 +78,8 @@ def get_buyer():
 
 
 @operation("/buyer", "PUT", summary="Change the account's name, company and business type",
-           tag="buyer", body=buyer_schemas.DetailsIn, response=buyer_schemas.BuyerOut)
+           tag="buyer", body=buyer_schemas.DetailsIn, response=buyer_schemas.BuyerOut,
+           errors=SIGN_IN_FIRST)
 def set_buyer_details(payload: buyer_schemas.DetailsIn):
     buyers.update_details(state().db, _account().id, name=payload.name,
                           company=payload.company, business_type=payload.business_type,
@@ -86,7 +88,7 @@ def set_buyer_details(payload: buyer_schemas.DetailsIn):
 
 
 @operation("/buyer/devices", "GET", summary="The devices signed in to this account",
-           tag="buyer", response=buyer_schemas.DevicesOut)
+           tag="buyer", response=buyer_schemas.DevicesOut, errors=SIGN_IN_FIRST)
 def buyer_devices():
     current = buyer_session.current_device(db_session())
     return {"devices": [
@@ -95,8 +97,9 @@ def buyer_devices():
         for d in devices.active(db_session(), _account().id)]}
 
 
-@operation("/buyer/devices/<int:device>", "DELETE", summary="Sign one of the account's devices out",
-           tag="buyer", response=OkOut)
+@operation("/buyer/devices/<int:device>", "DELETE",
+           summary="Sign one of the account's devices out", tag="buyer", response=OkOut,
+           errors=SIGN_IN_FIRST)
 def end_buyer_device(device: int):
     devices.end(state().db, _account().id, device)
     return {}

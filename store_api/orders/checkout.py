@@ -27,7 +27,7 @@ from store_api.core.errors import DomainError, InsufficientStock
 from store_api.core.models import utcnow
 from store_api.core.settings import Settings
 from store_api.factories.models import Factory
-from store_api.orders import allocations, holds, signals
+from store_api.orders import allocations, credit, holds, signals
 from store_api.orders.carts import (
     LineView,
     check_quantity,
@@ -259,7 +259,9 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
             minimum=f"{short.minimum_fen / 100:.2f}", missing=f"{short.missing_fen / 100:.2f}")
     groups = plan(session, lines, settings.orders.allocate_first)
     check_buyer(buyer, groups, delivery)
-    if not buyer.on_account:
+    if buyer.on_account:
+        credit.check(session, buyer, sum(line.total_fen for line in lines))
+    else:
         holds.check(session, buyer, lines, settings.holds)
     distance = _check_delivery(groups, delivery, settings)
     # Checkout is the busiest write, so its rows go in as plain statements: the ORM's

@@ -15,7 +15,7 @@ from store_api.core.errors import DomainError, NotFound
 from store_api.core.models import utcnow
 from store_api.core.names import ORDER_STATUS_NAMES
 from store_api.core.state import AppState
-from store_api.orders import allocations, signals
+from store_api.orders import allocations, credit, signals
 from store_api.orders.models import PAYMENT_METHODS, FulfilmentGroup, Order, OrderLine, Payment
 from store_api.printing import queue as printing
 
@@ -97,9 +97,13 @@ def pay(db: Database, number: str, *, method, reference, user_id: int) -> None:
                           field="reference", limit=100)
     with db.unit_of_work() as session:
         order = _order_for_update(session, number)
-        if method == "on_account" and not session.get(Buyer, order.buyer_id).on_account:
-            raise DomainError(_l("This buyer is not approved to pay on account."),
-                              code="on_account_not_allowed", field="method", status=403)
+        if method == "on_account":
+            buyer = session.get(Buyer, order.buyer_id)
+            if not buyer.on_account:
+                raise DomainError(_l("This buyer is not approved to pay on account."),
+                                  code="on_account_not_allowed", field="method", status=403)
+            credit.check(session, buyer, order.total_fen, but=order.id)
+            credit.charge(session, order, actor=f"user:{user_id}")
         _move(session, order, ("awaiting_payment",), "paid", paid_at=utcnow(), hold_until=None)
         session.add(Payment(order_id=order.id, method=method, reference=reference.strip(),
                             amount_fen=order.total_fen, user_id=user_id))

@@ -15,6 +15,7 @@ from store_api.stock import inventory
 from store_api.stock.inventory import StockLine
 from store_api.stock.models import StockLedgerEntry
 from tests.support.buyers import sign_in
+from tests.support.clients import sign_in as sign_in_staff
 from tests.support.clients import staff_client
 
 SHIP = {"recipient_name": "张三", "recipient_phone": "13900000000", "ship_address": "杭州市西湖区"}
@@ -67,8 +68,11 @@ def test_slot_is_priced_for_the_cart_and_the_buyer_level(sqlite_app, shop, buyer
     buyer.post("/api/v1/cart/lines", json={"sku": shop["sku"], "quantity": 60})
     assert buyer.get(f"/api/v1/slots/{shop['code']}").json["unit_price_fen"] == 900
 
-    response = staff.put("/api/v1/buyers/13800138000/membership",
-                         json={"member_level": "gold", "on_account": True})
+    terms = {"member_level": "gold", "on_account": True, "credit_limit": "50000"}
+    refused = staff.put("/api/v1/buyers/13800138000/membership", json=terms)
+    assert refused.status_code == 403  # a manager's to give
+    response = sign_in_staff(sqlite_app, "manager").put("/api/v1/buyers/13800138000/membership",
+                                                        json=terms)
     assert response.status_code == 200
     body = buyer.get(f"/api/v1/slots/{shop['code']}").json
     assert (body["member_level"], body["unit_price_fen"]) == ("gold", 950)

@@ -61,7 +61,10 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", APP)
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_5xx_and_every_answer_matches_the_schema(case):
     who = "factory" if case.operation.path.startswith("/api/v1/factory/") else "staff"
-    for credentials in ({}, CREDENTIALS[who]):
+    callers = [{}, CREDENTIALS[who]]
+    if (case.operation.path, case.operation.method.upper()) == ("/api/v1/session", "DELETE"):
+        callers.pop()  # signing out ends every session of the user, the fuzzer's own too
+    for credentials in callers:
         case.call_and_validate(checks=CHECKS, **credentials)
 
 

@@ -31,7 +31,8 @@ def centre(app, make_product):
         inventory.receive(session, [StockLine(cup.id, centre.id, 50),
                                     StockLine(cup.id, factory.id, 100)], actor="t")
         member = Buyer(phone=MEMBER, contact_phone=MEMBER, name="金老板", company="金记批发",
-                       business_type="shop", member_level="gold", on_account=True)
+                       business_type="shop", member_level="gold", on_account=True,
+                       credit_limit_fen=5_000_000)
         session.add(member)
         session.flush()
         return {"sku": cup.sku, "code": cup.slot.code, "member": member.id}

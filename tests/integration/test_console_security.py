@@ -18,7 +18,7 @@ MANAGER_ONLY = {
     "console.remove_picture", "console.export_products", "console.import_page",
     "console.check_import", "console.apply_import", "console.adjust", "console.reports",
     "console.report", "console.report_csv", "console.audit_log", "console.add_slot",
-    "console.assign_slot", "console.retire_slot",
+    "console.assign_slot", "console.retire_slot", "console.save_terms", "api.set_membership",
 }
 ADMIN_ONLY = {
     "console.factories_page", "console.create_factory", "console.factory_page",
@@ -31,7 +31,8 @@ ADMIN_ONLY = {
 OPEN = {"console.login", "console.logout"}
 SAMPLE = {"number": "X0000000", "group": 1, "job": 1, "forward": 1, "sku": "NO-SUCH-SKU",
           "image": 1, "kind": "csv", "name": "sales", "screen": 1, "zone": "bestseller",
-          "direction": "up", "code": "NO-SUCH", "user": 1, "message_id": "msg_nothing"}
+          "direction": "up", "code": "NO-SUCH", "user": 1, "message_id": "msg_nothing",
+          "buyer_id": 1}
 
 
 

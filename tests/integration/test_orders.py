@@ -68,7 +68,8 @@ def test_a_line_larger_than_centre_stock_splits_into_pickup_and_factory_groups(a
 @pytest.mark.parametrize("on_account", [False, True])
 def test_the_answer_is_the_order_as_read_back(app, db, shop, on_account):
     with db.unit_of_work() as session:
-        session.get(Buyer, shop["buyer"]).on_account = on_account
+        account = session.get(Buyer, shop["buyer"])
+        account.on_account, account.credit_limit_fen = on_account, 10_000_000
     answer = place_order(db, buyer_id=shop["buyer"], delivery=SHIP, idempotency_key="key-read-01",
                          requested=[(shop["cup"], 14), (shop["lamp"], 1)],
                          settings=state(app).settings)
@@ -188,7 +189,8 @@ def test_on_account_needs_approval(app, db, shop):
         orders.pay(db, number, method="on_account", reference="", user_id=shop["staff"])
     assert refused.value.code == "on_account_not_allowed"
     with db.unit_of_work() as session:
-        session.get(Buyer, shop["buyer"]).on_account = True
+        account = session.get(Buyer, shop["buyer"])
+        account.on_account, account.credit_limit_fen = True, 10_000_000
     orders.pay(db, number, method="on_account", reference="月结", user_id=shop["staff"])
 
 
