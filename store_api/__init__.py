@@ -14,6 +14,7 @@ from flask import Flask, g, has_request_context, request
 from flask_babel import Babel
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -82,8 +83,14 @@ def _remember_locale(response):
 
 def _close_request_session(exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except (OperationalError, InterfaceError):
+        # The database went away under the request, which has answered 503 already: the
+        # connection is dropped rather than pooled, and the answer stays the 503.
+        session.invalidate()
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
