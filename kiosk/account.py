@@ -10,7 +10,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from store_api.buyers import buyers, devices
 from store_api.core.errors import DomainError
 from store_api.core.state import state
-from store_api.orders import buyer_session, orders
+from store_api.orders import buyer_session, levels, orders
+from store_api.orders import reorder as orders_again
 from store_api.web.form_actions import form_number
 from store_api.web.same_origin import local_target, require_same_origin
 from store_api.web.session import db_session
@@ -79,12 +80,15 @@ def account_required(view):
 
 
 def _me_page(buyer, error: DomainError | None = None, status: int = 200):
-    session = db_session()
+    session, settings = db_session(), state().settings
     return render_template(
         "kiosk/me.html", buyer=buyer, phone=buyers.mask_phone(buyer.phone), error=error,
+        progress=levels.progress(session, buyer.id, buyer.member_level,
+                                 levels=settings.catalogue.member_levels,
+                                 spend_yuan=settings.buyers.level_spend),
         orders=orders.buyer_orders(session, buyer.id), devices=devices.active(session, buyer.id),
         current=buyer_session.current_device(session).id, form=request.form, next=_next(),
-        business_types=state().settings.catalogue.business_types), status
+        business_types=settings.catalogue.business_types), status
 
 
 @bp.get("/me")
@@ -120,3 +124,17 @@ def end_device(buyer):
     return _act(buyer, lambda: devices.end(state().db, buyer.id,
                                            form_number(request.form.get("device"))),
                 url_for("account.me"))
+
+
+@bp.post("/me/orders/<number>/reorder")
+@account_required
+def reorder(buyer, number: str):
+    """Put one of the buyer's past orders in the cart again at today's terms, and say what
+    changed."""
+    settings = state().settings
+    token, lines = orders_again.reorder(
+        state().db, number, buyer.id, buyer_session.cart_token(), level=buyer.member_level,
+        base_level=settings.catalogue.member_levels[0], idle_minutes=settings.carts.idle_minutes)
+    if token:
+        buyer_session.remember_cart(token)
+    return render_template("kiosk/reorder.html", number=number, lines=lines)

@@ -66,3 +66,27 @@ class DeviceOut(BaseModel):
 
 class DevicesOut(BaseModel):
     devices: list[DeviceOut]
+
+
+class MyOrderOut(BaseModel):
+    number: str
+    status: str
+    total_fen: int
+    created_at: datetime
+
+
+class MyOrdersOut(BaseModel):
+    orders: list[MyOrderOut]
+
+
+class ReorderLineOut(BaseModel):
+    sku: str
+    quantity: int = Field(description="What went into the cart; 0 when nothing did.")
+    unit_price_fen: int | None = Field(description="Today's price at that quantity.")
+    before_quantity: int
+    before_unit_price_fen: int
+    changes: list[str] = Field(description="Any of price, quantity, stock, retired, refused.")
+
+
+class ReorderOut(BaseModel):
+    lines: list[ReorderLineOut]

@@ -140,6 +140,7 @@ class Buyers:
     codes_per_phone_hour: int
     codes_per_address_hour: int
     credit_terms_days: int  # an on-account charge is due this long after it
+    level_spend: list[float]  # yuan a year per member level, as catalogue.member_levels
 
 
 @dataclass(frozen=True)

@@ -259,7 +259,8 @@ def _coerce(key: str, default: Any, value: Any, origin: str, from_text: bool) ->
             if kind is float:
                 return float(text)
             if kind is list:
-                return [part.strip() for part in text.split(",") if part.strip()]
+                parts = [part.strip() for part in text.strip("[]").split(",") if part.strip()]
+                return [_item(default, part) for part in parts]
         except ValueError:
             raise SettingsError(
                 f"setting {key} from {origin}: expected {kind.__name__}, got {value!r}"
@@ -270,9 +271,18 @@ def _coerce(key: str, default: Any, value: Any, origin: str, from_text: bool) ->
         raise SettingsError(
             f"setting {key} from {origin}: expected {kind.__name__}, got {type(value).__name__}"
         )
-    if kind is list and not all(isinstance(item, str) for item in value):
-        raise SettingsError(f"setting {key} from {origin}: expected a list of strings")
+    if kind is list:
+        numbers = bool(default) and not isinstance(default[0], str)
+        if not all(isinstance(item, str) if not numbers else
+                   isinstance(item, int | float) and not isinstance(item, bool) for item in value):
+            raise SettingsError(f"setting {key} from {origin}: expected a list of "
+                                f"{'numbers' if numbers else 'strings'}")
     return value
+
+
+def _item(default: list, text: str):
+    """A list item read from text, of the kind the default's items are."""
+    return float(text) if default and not isinstance(default[0], str) else text
 
 
 class Settings(Mapping[str, Any]):
@@ -385,6 +395,9 @@ def load_settings(
                     "sms.aliyun_sign_name", "sms.aliyun_template_code"):
             if not values[key]:
                 raise SettingsError(f"setting {key}: needed when sms.provider is \"aliyun\"")
+    if len(values["buyers.level_spend"]) != len(values["catalogue.member_levels"]):
+        raise SettingsError("setting buyers.level_spend: needs one amount per member level of "
+                            "catalogue.member_levels")
     if values["i18n.default_locale"] not in values["i18n.locales"]:
         raise SettingsError("setting i18n.default_locale: must be one of i18n.locales")
     return Settings(values)

@@ -1,10 +1,11 @@
-"""Pure rules of buyers' sign-in, without a database: how a signed-in device is named, and how
-a code is kept and carried."""
+"""Pure rules of buyers, without a database: how a signed-in device is named, how a code is kept
+and carried, and what the next member level needs."""
 
 import pytest
 
 from store_api.buyers.codes import digest, seal, unseal
 from store_api.buyers.devices import device_label
+from store_api.orders.levels import next_level
 
 
 @pytest.mark.parametrize("agent, label", [
@@ -30,3 +31,18 @@ def test_a_code_is_kept_as_a_keyed_hash_and_carried_sealed():
     assert "123456" not in sealed and unseal(key, sealed) == "123456"
     with pytest.raises(ValueError):
         unseal(other, sealed)
+
+
+LEVELS, SPEND = ["standard", "silver", "gold"], [0, 20000, 100000]
+
+
+@pytest.mark.parametrize("level, spent_fen, expected", [
+    ("standard", 0, ("silver", 2_000_000)),
+    ("standard", 1_500_000, ("silver", 500_000)),
+    ("standard", 2_500_000, ("silver", 0)),  # qualifies; staff confirm
+    ("silver", 2_500_000, ("gold", 7_500_000)),
+    ("gold", 50_000_000, (None, 0)),
+    ("vip", 0, ("silver", 2_000_000)),  # a level not in settings counts as the lowest
+])
+def test_the_next_level_and_what_it_needs(level, spent_fen, expected):
+    assert next_level(LEVELS, SPEND, level, spent_fen) == expected
