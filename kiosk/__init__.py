@@ -12,6 +12,7 @@ def init_app(app: Flask, csrf) -> None:
     from kiosk.order_page import bp as order_bp
     from kiosk.scan import bp as scan_bp
     from kiosk.search import bp as search_bp
+    from kiosk.shortlists import bp as lists_bp
     from kiosk.touch import bp as touch_bp
 
     app.register_blueprint(scan_bp)
@@ -20,6 +21,8 @@ def init_app(app: Flask, csrf) -> None:
     app.register_blueprint(cart_bp)
     csrf.exempt(account_bp)
     app.register_blueprint(account_bp)
+    csrf.exempt(lists_bp)
+    app.register_blueprint(lists_bp)
     app.register_blueprint(order_bp)
     app.register_blueprint(display_bp)
     csrf.exempt(touch_bp)

@@ -15,10 +15,11 @@ from flask_babel import get_locale
 
 from kiosk.touch import is_kiosk
 from store_api.core.state import state
-from store_api.orders import buyer_session
+from store_api.orders import buyer_session, shortlists
 from store_api.orders.buyer_api import buyers_slot_view
 from store_api.web.formatting import member_level_names
 from store_api.web.page_cache import app_cache
+from store_api.web.session import db_session
 
 bp = Blueprint("scan", __name__, template_folder="templates")
 log = logging.getLogger(__name__)
@@ -30,7 +31,11 @@ def _render(code: str):
     view = buyers_slot_view(code)
     if view is None:
         return render_template("kiosk/unknown_code.html"), 404, None
-    html = render_template("kiosk/product.html", view=view, level_names=member_level_names())
+    tokens = buyer_session.kept_lists()
+    starred = shortlists.starred_in(shortlists.kept(db_session(), tokens, None),
+                                    view.product.id) if tokens else []
+    html = render_template("kiosk/product.html", view=view, level_names=member_level_names(),
+                           starred=starred)
     return html, 200, (view.slot.id, view.slot.zone_id, view.product.id)
 
 
@@ -40,7 +45,8 @@ def product_page(code: str):
     """Show the slot's product: pictures, prices for this buyer, stock by source."""
     code = code[:64]
     # A kiosk's page carries its own bar, so it is never served from the shared cache either.
-    personal = buyer_session.cart_token() or buyer_session.buyer_id() or is_kiosk()
+    personal = (buyer_session.cart_token() or buyer_session.buyer_id() or is_kiosk()
+                or buyer_session.kept_lists())
     key = (code, str(get_locale()))
     pages = app_cache("scan_pages", state().settings.kiosk.page_cache_seconds)
     page = None if personal else pages.get(key)

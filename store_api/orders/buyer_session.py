@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 from store_api.buyers import buyers, devices, sign_in
 from store_api.buyers.models import Buyer, BuyerDevice
 from store_api.core.state import state
-from store_api.orders import carts
+from store_api.orders import carts, shortlists
 from store_api.web.session import db_session
 
-CART, DEVICE, GUEST = "cart", "device", "guest"
+CART, DEVICE, GUEST, LISTS = "cart", "device", "guest", "lists"
 
 
 def _kept(key: str, kind: type):
@@ -33,6 +33,18 @@ def cart_token() -> str | None:
 def remember_cart(token: str) -> None:
     """Keep the cart's token on the device."""
     _keep(CART, token)
+
+
+def kept_lists() -> list[str]:
+    """Return the edit tokens of the shortlists this device keeps, newest first."""
+    tokens = _kept(LISTS, list) or []
+    return [token for token in tokens if isinstance(token, str)]
+
+
+def keep_list(token: str) -> None:
+    """Keep a shortlist on this device (made here, or opened by its edit link)."""
+    tokens = [token] + [t for t in kept_lists() if t != token]
+    _keep(LISTS, tokens[:shortlists.MAX_LISTS])
 
 
 def _signed_in(db_session: Session) -> tuple[Buyer, BuyerDevice] | None:
@@ -115,8 +127,8 @@ def forget(db_session: Session) -> None:
     """Leave nothing of this buyer on the device: the sign-in ended, the cart and the guest
     details dropped (a shared touch kiosk starting over)."""
     sign_out(db_session)
-    session.pop(CART, None)
-    session.pop(GUEST, None)
+    for key in (CART, GUEST, LISTS):
+        session.pop(key, None)
 
 
 def _key() -> bytes:

@@ -178,3 +178,38 @@ class Allocation(Base):
     location_id: Mapped[int] = mapped_column(ForeignKey("stock_locations.id"))
     quantity: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(10))
+
+
+class Shortlist(Base):
+    """A named list of products saved while walking the floor (选品单), shared by link: the
+    edit token lets a colleague's phone add and remove, the view token only look."""
+
+    __tablename__ = "shortlists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    edit_token: Mapped[str] = mapped_column(String(32), unique=True)
+    view_token: Mapped[str] = mapped_column(String(32), unique=True)
+    # The account it was made under, so the account's other phones find it; None for a guest.
+    buyer_id: Mapped[int | None] = mapped_column(ForeignKey("buyers.id"), index=True)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    items: Mapped[list[ShortlistItem]] = relationship(
+        back_populates="shortlist", cascade="all, delete-orphan", order_by="ShortlistItem.id")
+
+
+class ShortlistItem(Base):
+    """A product on a shortlist."""
+
+    __tablename__ = "shortlist_items"
+    __table_args__ = (UniqueConstraint("shortlist_id", "product_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shortlist_id: Mapped[int] = mapped_column(ForeignKey("shortlists.id", ondelete="CASCADE"),
+                                              index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    added_at: Mapped[datetime] = created_at_column()
+
+    shortlist: Mapped[Shortlist] = relationship(back_populates="items")
+    product: Mapped[Product] = relationship()

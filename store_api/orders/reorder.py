@@ -37,8 +37,8 @@ class Again:
         return "retired" not in self.changes and "refused" not in self.changes
 
 
-def _fit(quantity: int, product: Product) -> int:
-    """The past quantity raised to today's MOQ and rounded up to a whole case pack."""
+def fit(quantity: int, product: Product) -> int:
+    """A quantity raised to today's MOQ and rounded up to a whole case pack."""
     wanted = max(quantity, product.moq)
     return math.ceil(wanted / product.case_pack) * product.case_pack
 
@@ -70,7 +70,7 @@ def plan(session: Session, number: str, buyer_id: int, *, level: str,
         if product.status != "active":
             again.changes.append("retired")
         else:
-            again.quantity = _fit(quantity, product)
+            again.quantity = fit(quantity, product)
             again.price_fen = price_for(product.price_tiers, level, base_level, again.quantity)
             if again.quantity != quantity:
                 again.changes.append("quantity")

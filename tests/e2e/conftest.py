@@ -10,6 +10,7 @@ import tomllib
 
 import pytest
 
+from tests.support.browser import phone_context
 from tests.support.services import StoreServer, unavailable
 
 CHROMIUM_FLAGS = [
@@ -60,8 +61,7 @@ def _watched(context):
 @pytest.fixture
 def phone(browser):
     """A page the size of a phone, in Chinese."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  locale="zh-CN", is_mobile=True, has_touch=True)
+    context = phone_context(browser)
     page, refused = _watched(context)
     yield page
     context.close()

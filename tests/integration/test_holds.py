@@ -87,8 +87,8 @@ def test_a_signed_in_member_holds_more_and_on_account_holds_nothing(app, cup):
     assert order(member, cup, 60, "member-hold-01").status_code == 201
     assert order(member, cup, 1, "member-hold-02").json["error"]["code"] == "hold_product_limit"
     with state(app).db.unit_of_work() as session:
-        member = session.scalar(select(Buyer).where(Buyer.phone == "13900000009"))
-        member.on_account, member.credit_limit_fen = True, 10_000_000
+        account = session.scalar(select(Buyer).where(Buyer.phone == "13900000009"))
+        account.on_account, account.credit_limit_fen = True, 10_000_000
     assert order(member, cup, 30, "member-acct-01").status_code == 201
     with state(app).db.read_session() as session:
         held = session.scalars(select(Order).where(Order.hold_until.is_(None))).all()

@@ -9,6 +9,12 @@ from pathlib import Path
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
+def phone_context(browser):
+    """A browser context the size of a phone, in Chinese: one buyer's phone."""
+    return browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                               locale="zh-CN", is_mobile=True, has_touch=True)
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under var/screenshots and return its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
