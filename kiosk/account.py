@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from store_api.buyers import buyers, devices
+from kiosk.qr import qr_svg
+from store_api.buyers import buyers, devices, member_codes
 from store_api.core.errors import DomainError
 from store_api.core.state import state
 from store_api.orders import buyer_session, levels, orders
@@ -88,6 +89,7 @@ def _me_page(buyer, error: DomainError | None = None, status: int = 200):
                                  spend_yuan=settings.buyers.level_spend),
         orders=orders.buyer_orders(session, buyer.id), devices=devices.active(session, buyer.id),
         current=buyer_session.current_device(session).id, form=request.form, next=_next(),
+        redraw_s=member_codes.REDRAW_SECONDS,
         business_types=settings.catalogue.business_types), status
 
 
@@ -138,3 +140,12 @@ def reorder(buyer, number: str):
     if token:
         buyer_session.remember_cart(token)
     return render_template("kiosk/reorder.html", number=number, lines=lines)
+
+
+@bp.get("/me/member-code.svg")
+@account_required
+def member_code(buyer):
+    """The member QR for the counter, drawn anew on each request (the page redraws it)."""
+    device = buyer_session.current_device(db_session())
+    svg = qr_svg(member_codes.issue(state().app.config["SECRET_KEY"], device))
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})

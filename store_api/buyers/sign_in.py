@@ -17,18 +17,35 @@ def request_code(db: Database, phone, *, address: str, rules: Buyers, key: bytes
     return phone
 
 
-def prove(db: Database, phone, code, *, rules: Buyers, key: bytes, label: str, base_level: str,
-          guest_id: int | None = None) -> tuple[int, str]:
-    """Sign a device in to a phone's account with the code sent to it; return the account's id
-    and the device's token. A wrong code counts against the code's tries and is refused."""
+def _with_code(db: Database, phone, code, *, rules: Buyers, key: bytes, then):
+    """Run `then(session, phone)` once the phone's code proves it; a wrong code counts against
+    the code's tries (committed before it is refused)."""
     phone = buyers.normalise_phone(phone)
     with db.unit_of_work() as session:
         refused = codes.take(session, phone, code, rules=rules, key=key)
         if refused is None:
-            guest = session.get(Buyer, guest_id) if guest_id else None
-            account = buyers.account(session, phone, base_level=base_level,
-                                     like=guest if guest is not None and guest.is_guest else None)
-            token = devices.start(session, account, label=label, days=rules.session_days)
-            return account.id, token
-    # Committed above: the wrong try is counted before it is refused.
+            return then(session, phone)
     raise refused
+
+
+def prove(db: Database, phone, code, *, rules: Buyers, key: bytes, label: str, base_level: str,
+          guest_id: int | None = None) -> tuple[int, str]:
+    """Sign a device in to a phone's account with the code sent to it; return the account's id
+    and the device's token."""
+
+    def sign_in(session, proved: str) -> tuple[int, str]:
+        guest = session.get(Buyer, guest_id) if guest_id else None
+        account = buyers.account(session, proved, base_level=base_level,
+                                 like=guest if guest is not None and guest.is_guest else None)
+        return account.id, devices.start(session, account, label=label,
+                                         days=rules.session_days)
+
+    return _with_code(db, phone, code, rules=rules, key=key, then=sign_in)
+
+
+def prove_at_counter(db: Database, phone, code, *, rules: Buyers, key: bytes,
+                     base_level: str) -> int:
+    """Identify a buyer at the counter by the code texted to their phone (which they read out
+    to staff); return the account's id, opened now if the phone had none."""
+    return _with_code(db, phone, code, rules=rules, key=key, then=lambda session, proved: (
+        buyers.account(session, proved, base_level=base_level, like=None).id))

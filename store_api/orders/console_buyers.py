@@ -3,12 +3,13 @@ a payment against it, keep notes; managers set level, account approval and credi
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from store_api.buyers import buyers, devices
+from store_api.buyers import buyers, devices, member_codes, sign_in
 from store_api.buyers.models import Buyer
+from store_api.core.errors import DomainError
 from store_api.core.state import state
 from store_api.orders import credit, orders
 from store_api.staff.auth import manager_required, staff_required
@@ -93,3 +94,48 @@ def save_notes(buyer_id: int):
                                         request.form.get("notes", ""),
                                         actor=current_user.audit_actor),
                "console.buyer_page", buyer_id=buyer_id, done=lambda _: _l("Saved."))
+
+
+@routes.post("/buyers/identify")
+@staff_required
+def identify():
+    """Find the buyer at the counter by the member code their phone shows (scanned), or by
+    their phone number, to which a code is texted for them to read out."""
+    typed = request.form.get("code", "").strip()[:200]
+    if typed.isdigit() and len(typed) == 11:
+        return act(lambda: sign_in.request_code(
+            state().db, typed, address=request.remote_addr or "",
+            rules=state().settings.buyers, key=_key()), "console.identify_page", phone=typed)
+    buyer = member_codes.read(db_session(), current_app.config["SECRET_KEY"], typed)
+    if buyer is None:
+        flash(str(_l("This member code is not valid or has run out; ask the buyer to show it "
+                     "again.")), "error")
+        return redirect(url_for("console.counter"), 303)
+    return redirect(url_for("console.buyer_page", buyer_id=buyer.id), 303)
+
+
+@routes.get("/buyers/identify")
+@staff_required
+def identify_page():
+    """The form for the code texted to the buyer's phone."""
+    return render_template("console/identify.html", phone=request.args.get("phone", "")[:20])
+
+
+@routes.post("/buyers/identify/prove")
+@staff_required
+def prove():
+    """Take the code the buyer read out; show their account."""
+    phone = request.form.get("phone", "")[:20]
+    try:
+        buyer_id = sign_in.prove_at_counter(
+            state().db, phone, request.form.get("code", "")[:10],
+            rules=state().settings.buyers, key=_key(),
+            base_level=state().settings.catalogue.member_levels[0])
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("console.identify_page", phone=phone), 303)
+    return redirect(url_for("console.buyer_page", buyer_id=buyer_id), 303)
+
+
+def _key() -> bytes:
+    return current_app.config["SECRET_KEY"].encode()
