@@ -57,14 +57,17 @@ def browse():
 
 @bp.get("/kiosk/handoff")
 def handoff_code():
-    """The QR code that carries this kiosk's cart to a phone."""
-    token = buyer_session.cart_token()
-    if not token:
+    """The QR codes that carry this kiosk's cart, and the shortlist starred on it, to a phone."""
+    token, lists = buyer_session.cart_token(), buyer_session.kept_lists()
+    if not token and not lists:
         return redirect(url_for("touch.start"))
     # The phone reaches the store at its public address, as it does from a shelf label.
-    url = state().settings.server.public_base_url.rstrip("/") + url_for(
-        "touch.take_cart", code=_signer().dumps(token))
-    return render_template("kiosk/touch_handoff.html", url=url, qr=qr_svg(url),
+    base = state().settings.server.public_base_url.rstrip("/")
+    url = base + url_for("touch.take_cart", code=_signer().dumps(token)) if token else None
+    # The list's edit link: the phone that opens it keeps the list and can go on with it.
+    list_url = base + url_for("lists.list_page", token=lists[0]) if lists else None
+    return render_template("kiosk/touch_handoff.html", url=url, qr=url and qr_svg(url),
+                           list_url=list_url, list_qr=list_url and qr_svg(list_url),
                            cart=buyer_session.cart_view(db_session(), None))
 
 

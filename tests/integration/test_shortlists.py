@@ -130,3 +130,17 @@ def test_an_unknown_product_cannot_be_starred(app, shelf):
     assert items(app) == 0
     with state(app).db.read_session() as session:
         assert session.scalar(select(func.count()).select_from(Shortlist)) == 0  # none empty
+
+
+def test_a_list_starred_on_the_kiosk_goes_to_a_phone_by_its_hand_off_code(app, shelf):
+    kiosk, phone = app.test_client(), app.test_client()
+    kiosk.get("/kiosk")
+    star(kiosk, shelf, "cup")
+    page = kiosk.get("/kiosk/handoff").get_data(as_text=True)
+    assert 'id="handoff"' not in page  # no cart to hand over, only the list
+    url = page.split('id="handoff-list" data-url="')[1].split('"')[0]
+    assert phone.get(url.split("127.0.0.1:8000", 1)[1]).status_code == 200
+    assert "我的选品单" in phone.get("/lists").get_data(as_text=True)
+    kiosk.post("/kiosk/reset")  # the next buyer at the kiosk starts with no list
+    assert kiosk.get("/lists").get_data(as_text=True).count('href="/l/') == 0
+    assert phone.get("/lists").get_data(as_text=True).count('href="/l/') == 1
