@@ -61,7 +61,7 @@ class AccountEntry(Base):
     order_number: Mapped[str | None] = mapped_column(String(20))
     method: Mapped[str] = mapped_column(String(20), default="")
     reference: Mapped[str] = mapped_column(String(100), default="")
-    actor: Mapped[str] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(String(100))  # who put it on the account
     created_at: Mapped[datetime] = created_at_column()
 
 
