@@ -87,7 +87,8 @@ def active(session: Session, buyer_id: int) -> list[BuyerDevice]:
 def end(db: Database, buyer_id: int, device_id) -> None:
     """Sign one of the account's devices out; another account's device is not found."""
     with db.unit_of_work() as session:
-        device = session.get(BuyerDevice, device_id) if isinstance(device_id, int) else None
+        device = (session.get(BuyerDevice, device_id)
+                  if isinstance(device_id, int) and 0 < device_id < 2**31 else None)
         if device is None or device.buyer_id != buyer_id:
             raise NotFound(_l("This device is not signed in to your account."), field="device")
         if device.ended_at is None:

@@ -38,17 +38,18 @@ class Buyer(Base):
         return self.phone is None
 
 
-ENTRY_KINDS = ("charge", "payment")
+ENTRY_KINDS = ("charge", "payment", "reversal")
 
 
 class AccountEntry(Base):
-    """One line of a buyer's account: an order paid on account (a charge, positive) or money
-    received against the account (a payment, negative). Rows are only ever added (triggers
-    refuse the rest); the balance is their sum."""
+    """One line of a buyer's account: an order paid on account (a charge, positive), money
+    received against the account (a payment, negative), or a cancelled order's charge taken back
+    (a reversal, negative). Rows are only ever added (triggers refuse the rest); the balance is
+    their sum."""
 
     __tablename__ = "account_entries"
     __table_args__ = (
-        CheckConstraint("kind IN ('charge', 'payment')", name="kind"),
+        CheckConstraint("kind IN ('charge', 'payment', 'reversal')", name="kind"),
         CheckConstraint("(kind = 'charge') = (amount_fen > 0) AND amount_fen <> 0",
                         name="sign_follows_kind"),
     )
@@ -57,7 +58,7 @@ class AccountEntry(Base):
     buyer_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     amount_fen: Mapped[int] = mapped_column(Integer)
-    # The order a charge is for; None for a payment.
+    # The order a charge or reversal is for; None for a payment.
     order_number: Mapped[str | None] = mapped_column(String(20))
     method: Mapped[str] = mapped_column(String(20), default="")
     reference: Mapped[str] = mapped_column(String(100), default="")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -76,6 +77,12 @@ def find_product(session: Session, sku, field_name: str = "sku", *,
     if not found:
         raise unknown_sku(field_name)
     return next(iter(found.values()))
+
+
+def fit(quantity: int, product: Product) -> int:
+    """A quantity raised to today's MOQ and rounded up to a whole case pack."""
+    wanted = max(quantity, product.moq)
+    return math.ceil(wanted / product.case_pack) * product.case_pack
 
 
 def _idle_too_long(touched_at: datetime, idle_minutes: int) -> bool:

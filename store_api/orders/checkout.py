@@ -45,11 +45,13 @@ from store_api.stock.models import StockLevel, StockLocation
 
 MAX_ORDER_LINES = 100
 
-# Checkout's statements are built once: building one cost more than running it.
+# Checkout's statements are built once: building one cost more than running it. The buyer's
+# row is locked: what their unpaid orders hold and what they owe on account is read and added
+# to by one of their checkouts at a time.
 _BUYER_AND_KEY = (
     select(Buyer, Order.number, Order.request_hash)
     .outerjoin(Order, Order.idempotency_key == bindparam("key"))
-    .where(Buyer.id == bindparam("buyer")))
+    .where(Buyer.id == bindparam("buyer")).with_for_update(of=Buyer))
 _KEY = select(Order.number, Order.request_hash).where(Order.idempotency_key == bindparam("key"))
 _SOURCES = (
     select(StockLocation.id, StockLocation.factory_id, StockLevel.product_id,

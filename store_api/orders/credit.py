@@ -50,10 +50,14 @@ def _open_on_account(session: Session, buyer_id: int, but: int | None = None) ->
 def account(session: Session, buyer: Buyer, *, terms_days: int) -> Account:
     """Return where a buyer's credit stands now."""
     due_before = utcnow() - timedelta(days=terms_days)
+    reversed_orders = select(AccountEntry.order_number).where(
+        AccountEntry.buyer_id == buyer.id, AccountEntry.kind == "reversal")
     balance, due_charges, paid = session.execute(select(
         func.coalesce(func.sum(AccountEntry.amount_fen), 0),
+        # A charge taken back by its order's cancellation is never due.
         func.coalesce(func.sum(case((and_(AccountEntry.kind == "charge",
-                                          AccountEntry.created_at < due_before),
+                                          AccountEntry.created_at < due_before,
+                                          AccountEntry.order_number.not_in(reversed_orders)),
                                      AccountEntry.amount_fen), else_=0)), 0),
         func.coalesce(func.sum(case((AccountEntry.kind == "payment",
                                      -AccountEntry.amount_fen), else_=0)), 0),
@@ -80,6 +84,13 @@ def charge(session: Session, order: Order, *, actor: str) -> None:
     """Put an order paid on account on the buyer's account."""
     session.add(AccountEntry(buyer_id=order.buyer_id, kind="charge", amount_fen=order.total_fen,
                              order_number=order.number, actor=actor[:100]))
+
+
+def reverse(session: Session, order: Order, *, actor: str) -> None:
+    """Take a cancelled order's charge off the buyer's account."""
+    session.add(AccountEntry(buyer_id=order.buyer_id, kind="reversal",
+                             amount_fen=-order.total_fen, order_number=order.number,
+                             actor=actor[:100]))
 
 
 def record_payment(db: Database, buyer_id: int, amount_yuan, *, method, reference,

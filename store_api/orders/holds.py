@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from store_api.buyers.models import Buyer
 from store_api.core.errors import DomainError
 from store_api.core.setting_sections import Holds
-from store_api.orders.carts import LineView
+from store_api.orders.carts import LineView, fit
 from store_api.orders.models import Order, OrderLine
 from store_api.stock.models import StockLevel
 
@@ -57,11 +57,11 @@ class Held:
     units: dict[int, int]
 
 
-def refusal(limits: Limits, held: Held, lines: list[tuple[str, int, int]], total_fen: int,
+def refusal(limits: Limits, held: Held, lines: list[tuple[str, int, int, int]], total_fen: int,
             stock: dict[int, int]) -> DomainError | None:
-    """Return why a new unpaid order of (sku, product id, quantity) lines worth total_fen may
-    not hold its stock beside what is held already, given each product's units in stock; None
-    when it may."""
+    """Return why a new unpaid order of (sku, product id, quantity, smallest order) lines worth
+    total_fen may not hold its stock beside what is held already, given each product's units in
+    stock; None when it may. The share of a product's stock never stops its smallest order."""
     hint = _l(" Sign in with your phone for more.") if limits.guest else ""
     if held.orders + 1 > limits.orders:
         return DomainError(_l("At most %(n)s unpaid orders can wait at once; pay for one "
@@ -73,8 +73,9 @@ def refusal(limits: Limits, held: Held, lines: list[tuple[str, int, int]], total
                            code="hold_value_limit", field="lines", status=409,
                            limit=f"{limits.value_fen / 100:.2f}",
                            total=f"{(held.value_fen + total_fen) / 100:.2f}", hint=hint)
-    for index, (sku, product_id, quantity) in enumerate(lines):
-        allowed = math.floor(stock.get(product_id, 0) * limits.product_percent / 100)
+    for index, (sku, product_id, quantity, smallest) in enumerate(lines):
+        allowed = max(math.floor(stock.get(product_id, 0) * limits.product_percent / 100),
+                      smallest)
         if held.units.get(product_id, 0) + quantity > allowed:
             return DomainError(_l("Unpaid orders can hold at most %(n)s of %(sku)s for you; "
                                   "order fewer or pay for what you hold.%(hint)s"),
@@ -93,7 +94,8 @@ def check(session: Session, buyer: Buyer, lines: list[LineView], holds: Holds) -
     stock = dict(session.execute(_STOCK, {"products": [line.product.id for line in lines]}).all())
     problem = refusal(Limits.of(holds, guest=buyer.is_guest),
                       Held(len(held_orders), sum(held_orders.values()), units),
-                      [(line.product.sku, line.product.id, line.quantity) for line in lines],
+                      [(line.product.sku, line.product.id, line.quantity,
+                        fit(line.product.moq, line.product)) for line in lines],
                       sum(line.total_fen for line in lines), stock)
     if problem is not None:
         raise problem

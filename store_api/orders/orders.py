@@ -98,7 +98,7 @@ def pay(db: Database, number: str, *, method, reference, user_id: int) -> None:
     with db.unit_of_work() as session:
         order = _order_for_update(session, number)
         if method == "on_account":
-            buyer = session.get(Buyer, order.buyer_id)
+            buyer = session.get(Buyer, order.buyer_id, with_for_update=True)
             if not buyer.on_account:
                 raise DomainError(_l("This buyer is not approved to pay on account."),
                                   code="on_account_not_allowed", field="method", status=403)
@@ -180,6 +180,8 @@ def cancel(db: Database, number: str, *, actor: str) -> None:
         order = _order_for_update(session, number)
         if any(g.status in GONE for g in order.groups):
             raise _bad_state(order)
+        if order.status == "paid" and any(p.method == "on_account" for p in order.payments):
+            credit.reverse(session, order, actor=actor)
         _move(session, order, ("awaiting_payment", "paid"), "cancelled", closed_at=utcnow())
         _release(session, order, order.groups, actor)
         for group in order.groups:

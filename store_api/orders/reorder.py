@@ -3,7 +3,6 @@ changed since (price, MOQ or case pack, stock, a product retired)."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -37,12 +36,6 @@ class Again:
         return "retired" not in self.changes and "refused" not in self.changes
 
 
-def fit(quantity: int, product: Product) -> int:
-    """A quantity raised to today's MOQ and rounded up to a whole case pack."""
-    wanted = max(quantity, product.moq)
-    return math.ceil(wanted / product.case_pack) * product.case_pack
-
-
 def plan(session: Session, number: str, buyer_id: int, *, level: str,
          base_level: str) -> list[Again]:
     """Return what reordering one of the buyer's orders puts in the cart; another buyer's
@@ -70,7 +63,7 @@ def plan(session: Session, number: str, buyer_id: int, *, level: str,
         if product.status != "active":
             again.changes.append("retired")
         else:
-            again.quantity = fit(quantity, product)
+            again.quantity = carts.fit(quantity, product)
             again.price_fen = price_for(product.price_tiers, level, base_level, again.quantity)
             if again.quantity != quantity:
                 again.changes.append("quantity")

@@ -19,7 +19,6 @@ from store_api.core.errors import DomainError, NotFound
 from store_api.core.models import utcnow
 from store_api.orders import carts
 from store_api.orders.models import Shortlist, ShortlistItem
-from store_api.orders.reorder import fit
 from store_api.stock.models import StockLevel
 
 MAX_ITEMS = 200
@@ -143,13 +142,14 @@ def items(session: Session, shortlist: Shortlist, *, level: str,
 
 def to_cart(db: Database, token, cart_token: str | None, *, idle_minutes: int) -> str | None:
     """Put every product of a list still on sale in the cart at its MOQ (more if the cart
-    holds more already); return the cart's token."""
+    holds more already); return the cart's token. A product the cart cannot take (a full cart,
+    terms no quantity keeps) is left out rather than stopping the rest."""
     with db.read_session() as session:
         access = reach(session, token)
         if access is None:
             raise NotFound(_l("There is no such list."), field="list")
         wanted = [(item.product.sku,
-                   max(fit(item.product.moq, item.product),
+                   max(carts.fit(item.product.moq, item.product),
                        carts.quantity_in_cart(session, cart_token, item.product.id,
                                               idle_minutes)))
                   for item in session.scalars(
@@ -158,8 +158,11 @@ def to_cart(db: Database, token, cart_token: str | None, *, idle_minutes: int) -
                       .options(selectinload(ShortlistItem.product)))
                   if item.product.status == "active"]
     for sku, quantity in wanted:
-        cart_token = carts.change_line(db, cart_token, sku, quantity, add=False,
-                                       idle_minutes=idle_minutes)
+        try:
+            cart_token = carts.change_line(db, cart_token, sku, quantity, add=False,
+                                           idle_minutes=idle_minutes)
+        except DomainError:
+            continue
     return cart_token
 
 

@@ -86,7 +86,9 @@ def authenticate(username, password) -> SignedInUser | None:
     settings = state().settings.console
     now = utcnow()
     with state().db.unit_of_work() as session:
-        user = session.scalar(select(User).where(User.username == username, User.active))
+        # Locked, so that failed tries sent at once are each counted.
+        user = session.scalar(select(User).where(User.username == username, User.active)
+                              .with_for_update())
         if user is None:
             check_password_hash(_NOBODY, password)
             return None

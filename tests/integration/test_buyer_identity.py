@@ -119,6 +119,8 @@ def test_a_buyer_ends_another_device(app, centre):
     sign_in(stranger, app, "13700001111", name="王")
     theirs = stranger.get("/api/v1/buyer/devices").json["devices"][0]["id"]
     assert first.delete(f"/api/v1/buyer/devices/{theirs}").status_code == 404
+    for forged in ("99999999999999999999", "0", "-1", "x"):
+        assert first.post("/me/devices/end", data={"device": forged}).status_code == 404
     assert stranger.get("/api/v1/buyer").json["verified"] is True
 
 

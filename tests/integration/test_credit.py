@@ -2,6 +2,7 @@
 refused with what is available, paying on account charges the account, payments move the
 balance, the account ledger is append-only, and overdue accounts are listed."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from store_api.core.errors import DomainError
 from store_api.core.models import AuditLogEntry, utcnow
 from store_api.core.state import state
 from store_api.orders import credit, orders
+from store_api.orders.checkout import Delivery, place_order
 from store_api.stock import inventory
 from store_api.stock.inventory import StockLine
 from tests.support.buyers import sign_in
@@ -162,3 +164,41 @@ def test_the_counter_cannot_put_an_order_past_the_limit_on_account(app, member, 
         pay_on_account(app, number, counter)
     assert refused.value.code == "credit_limit" and "50.00" in str(refused.value)
     assert account(app).balance_fen == 0
+
+
+def test_cancelling_an_order_paid_on_account_takes_its_charge_back(app, member, counter):
+    number = order(member, 5, "cancelled-0001").json["number"]
+    pay_on_account(app, number, counter)
+    assert account(app).balance_fen == 5000
+    orders.cancel(state(app).db, number, actor="staff:counter")
+    state(app).clock.now = utcnow() + timedelta(days=31)
+    now = account(app)
+    assert (now.balance_fen, now.overdue_fen, now.available_fen) == (0, 0, 10000)
+    with state(app).db.read_session() as session:
+        kinds = [e.kind for e in session.scalars(select(AccountEntry).order_by(AccountEntry.id))]
+    assert kinds == ["charge", "reversal"]
+
+
+def test_orders_on_account_sent_at_once_never_pass_the_limit_together(app, member):
+    """Eight phones of one account each order 4.00 of a 10.00 limit at the same moment."""
+    start, answers = threading.Barrier(8), []
+    with state(app).db.read_session() as session:
+        buyer_id = session.scalar(select(Buyer.id).where(Buyer.phone == PHONE))
+
+    def place(n: int) -> None:
+        start.wait()
+        try:
+            place_order(state(app).db, buyer_id=buyer_id, requested=[(member.sku, 4)],
+                        delivery=Delivery(), idempotency_key=f"together-{n:04d}",
+                        settings=state(app).settings)
+            answers.append("placed")
+        except DomainError as refused:
+            answers.append(refused.code)
+
+    threads = [threading.Thread(target=place, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(answers) == ["credit_limit"] * 6 + ["placed"] * 2
+    assert account(app).open_orders_fen == 8000

@@ -89,8 +89,8 @@ MEMBER = Limits(orders=5, value_fen=5_000_000, product_percent=60, guest=False)
 NOTHING = Held(orders=0, value_fen=0, units={})
 
 
-def _refused(limits, held, quantity, total_fen, stock=100):
-    problem = refusal(limits, held, [("CUP-1", 10, quantity)], total_fen, {10: stock})
+def _refused(limits, held, quantity, total_fen, stock=100, smallest=1):
+    problem = refusal(limits, held, [("CUP-1", 10, quantity, smallest)], total_fen, {10: stock})
     return problem and (problem.code, problem.field, str(problem))
 
 
@@ -102,6 +102,12 @@ def test_a_guest_may_hold_a_fifth_of_a_products_stock():
     # What the guest already holds counts: 15 held, 6 more is 21.
     assert _refused(GUEST, Held(1, 1500, {10: 15}), 6, 600)[0] == "hold_product_limit"
     assert _refused(MEMBER, Held(1, 1500, {10: 15}), 45, 4500) is None
+
+
+def test_the_share_of_stock_never_stops_a_products_smallest_order():
+    assert _refused(MEMBER, NOTHING, 1, 100, stock=1) is None  # the last unit can be ordered
+    assert _refused(GUEST, NOTHING, 12, 1200, stock=15, smallest=12) is None
+    assert _refused(GUEST, NOTHING, 24, 2400, stock=15, smallest=12)[0] == "hold_product_limit"
 
 
 def test_open_orders_and_their_value_are_limited():
