@@ -177,6 +177,10 @@ def test_cancelling_an_order_paid_on_account_takes_its_charge_back(app, member, 
     with state(app).db.read_session() as session:
         kinds = [e.kind for e in session.scalars(select(AccountEntry).order_by(AccountEntry.id))]
     assert kinds == ["charge", "reversal"]
+    with state(app).db.read_session() as session:
+        buyer_id = session.scalar(select(Buyer.id).where(Buyer.phone == PHONE))
+    page = counter.get(f"/console/buyers/{buyer_id}").get_data(as_text=True)
+    assert f"订单 {number} 已取消：挂账已冲回" in page
 
 
 def test_orders_on_account_sent_at_once_never_pass_the_limit_together(app, member):
