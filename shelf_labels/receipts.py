@@ -6,7 +6,6 @@ printer fonts lack are mapped to ones they have. The order's QR uses the printer
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,8 +50,10 @@ def yuan(fen: int) -> str:
 
 
 def display_width(text: str) -> int:
-    """Columns a string takes on a receipt: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    """Columns a string takes on a receipt in the printer's Chinese mode: every character
+    outside ASCII goes out as a double-byte code and prints two columns wide (×, ≥ and ￥ as
+    much as 杯)."""
+    return sum(1 if ord(ch) < 128 else 2 for ch in text.translate(_PRINTABLE))
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -66,10 +67,12 @@ def wrap(text: str, width: int) -> list[str]:
     return [*lines, current] if current or not lines else lines
 
 
-def two_columns(left: str, right: str, width: int) -> str:
-    """Put left and right on one line, right-aligned, padding with spaces."""
-    gap = max(1, width - display_width(left) - display_width(right))
-    return left + " " * gap + right
+def two_columns(left: str, right: str, width: int) -> list[str]:
+    """Put left and right on one line, right aligned; when they do not fit, the left wraps
+    and the right goes on a line of its own, still right aligned."""
+    if display_width(left) + 1 + display_width(right) <= width:
+        return [left + " " * (width - display_width(left) - display_width(right)) + right]
+    return [*wrap(left, width), " " * max(width - display_width(right), 0) + right]
 
 
 def encode(text: str, encoding: str) -> bytes:
@@ -101,29 +104,30 @@ def receipt_bytes(receipt: Receipt, *, encoding: str = "gb18030", width: int = 3
     printer.hw("INIT")
     if raster_font is None:
         printer._raw(CHINESE_MODE)
+    def lines(*parts: str) -> None:
+        for part in parts:
+            text(part)
+
     printer.set(align="center", bold=True, double_height=True, double_width=True)
-    text(receipt.header)
+    lines(*wrap(receipt.header, width // 2))  # double width: each column counts twice
     printer.set(align="left", normal_textsize=True, bold=False)
     words = receipt.words
-    text(f"{words['order']} {receipt.order}")
-    text(receipt.placed_at)
+    lines(*wrap(f"{words['order']} {receipt.order}", width), *wrap(receipt.placed_at, width))
     text("-" * width)
     for line in receipt.lines:
-        for part in wrap(line.name, width):
-            text(part)
         amount = f"{line.quantity} × {yuan(line.unit_price_fen)} ({line.tier})"
-        text(two_columns("  " + amount, yuan(line.quantity * line.unit_price_fen), width))
+        lines(*wrap(line.name, width),
+              *two_columns("  " + amount, yuan(line.quantity * line.unit_price_fen), width))
     text("-" * width)
     printer.set(bold=True)
-    text(two_columns(words["total"], yuan(receipt.total_fen), width))
+    lines(*two_columns(words["total"], yuan(receipt.total_fen), width))
     printer.set(bold=False)
-    text(two_columns(words["payment"], receipt.payment, width))
+    lines(*two_columns(words["payment"], receipt.payment, width))
     if receipt.reference:
-        text(two_columns(words["reference"], receipt.reference, width))
+        lines(*two_columns(words["reference"], receipt.reference, width))
     text("-" * width)
     for group in receipt.groups:
-        for part in wrap(group, width):
-            text(part)
+        lines(*wrap(group, width))
     flush()
     printer.set(align="center")
     printer.qr(receipt.track_url, native=True, size=6, center=False)

@@ -1,5 +1,7 @@
 """Receipt bytes for Chinese ESC/POS printers, from plain data."""
 
+import pytest
+
 from shelf_labels.receipts import (
     CHINESE_MODE,
     display_width,
@@ -7,7 +9,7 @@ from shelf_labels.receipts import (
     two_columns,
     wrap,
 )
-from tests.support.receipts import RECEIPT
+from tests.support.receipts import LONG, RECEIPT, printed_lines
 
 
 def test_receipt_has_chinese_mode_gb18030_text_native_qr_and_cut():
@@ -28,4 +30,22 @@ def test_gbk_printers_get_a_yen_sign_they_can_show():
 def test_columns_count_chinese_characters_as_two():
     assert display_width("保温杯 ab") == 9
     assert all(display_width(part) <= 10 for part in wrap("三一六不锈钢保温杯五百毫升", 10))
-    assert display_width(two_columns("合计", "￥9.00", 32)) == 32
+    assert display_width("24 × ￥28.00 ≥") == 16  # ×, ￥ and ≥ print two columns wide too
+    assert [display_width(line) for line in two_columns("合计", "￥9.00", 32)] == [32]
+
+
+def test_a_line_too_long_puts_its_amount_on_a_line_of_its_own():
+    assert two_columns("  200 × ￥2.60 (普通 ≥200)", "￥520.00", 32) == [
+        "  200 × ￥2.60 (普通 ≥200)", " " * 24 + "￥520.00"]
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk"])
+@pytest.mark.parametrize("width", [32, 48])
+def test_no_printed_line_is_wider_than_the_paper(width, encoding):
+    printed = printed_lines(receipt_bytes(LONG, width=width, encoding=encoding), encoding)
+    assert max(columns for _, columns in printed) <= width
+    assert max(columns for _, columns in printed) >= width - 2  # the walker does count
+    text = "".join(line for line, _ in printed)
+    for part in ("316不锈钢真空保温杯", "可定制logo", "￥11,994,525.20", "000123456789",
+                 "取货柜 A-17"):
+        assert part.replace(" ", "") in text.replace(" ", ""), part
