@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -21,7 +22,14 @@ def _yuan(fen: int) -> str:
     return f"{fen / 100:.2f}"
 
 
+def _text(value) -> str:
+    """A buyer's, a factory's or a product's text as plain text in reportlab's markup: `<b>`
+    or a link typed as an address prints as typed, and no tag can fetch an image."""
+    return escape(str(value))
+
+
 def _pdf(title: str, blocks: list, font_path: Path) -> bytes:
+    """Build a PDF of paragraphs (markup of this module's own) and tables (plain text)."""
     font = register_font(font_path)
     heading = ParagraphStyle("heading", fontName=font, fontSize=15, leading=20)
     body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13)
@@ -31,12 +39,12 @@ def _pdf(title: str, blocks: list, font_path: Path) -> bytes:
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ])
-    story = [Paragraph(title, heading), Spacer(0, 4 * mm)]
+    story = [Paragraph(_text(title), heading), Spacer(0, 4 * mm)]
     for block in blocks:
         if isinstance(block, str):
             story += [Paragraph(block, body), Spacer(0, 2 * mm)]
         else:
-            rows = [[Paragraph(str(cell), body) for cell in row] for row in block]
+            rows = [[Paragraph(_text(cell), body) for cell in row] for row in block]
             table = Table(rows, repeatRows=1, hAlign="LEFT")
             table.setStyle(table_style)
             story += [table, Spacer(0, 5 * mm)]
@@ -52,9 +60,10 @@ def pick_list_pdf(factory_name: str, forwards: list[dict], printed_at: str,
     blocks: list = [f"{printed_at} · {len(forwards)} 单 / forwards"]
     for forward in forwards:
         ship_to = forward["ship_to"]
-        blocks.append(f"<b>{forward['order']}</b> · {forward['id']} · "
-                      f"发货期限 / ship by {forward['dispatch_by']}<br/>"
-                      f"{ship_to['name']} {ship_to['phone']} · {ship_to['address']}")
+        blocks.append(f"<b>{_text(forward['order'])}</b> · {_text(forward['id'])} · "
+                      f"发货期限 / ship by {_text(forward['dispatch_by'])}<br/>"
+                      f"{_text(ship_to['name'])} {_text(ship_to['phone'])} · "
+                      f"{_text(ship_to['address'])}")
         blocks.append([["SKU", "品名 / Name", "数量 / Qty", "已发 / Shipped", "□"]] + [
             [line["sku"], f"{line['name_zh']} / {line['name_en']}", line["quantity"],
              line["shipped"], ""] for line in forward["lines"]])
@@ -89,7 +98,7 @@ def statement_pdf(statement: Statement, font_path: Path) -> bytes:
     returns = [["SKU", "品名 / Name", "件数 / Units", "退货单价 / Offer price", "价值 / Value"]]
     returns += [[line.sku, line.name_zh, line.units, _yuan(line.offer_unit_fen),
                  _yuan(line.value_fen)] for line in statement.returns]
-    blocks = [f"{statement.factory_name} ({statement.factory_code}) · "
+    blocks = [f"{_text(statement.factory_name)} ({_text(statement.factory_code)}) · "
               f"{within.first.isoformat()} – {within.last.isoformat()}",
               "销售 / Sales", sales, "退回工厂 / Returned to the factory", returns,
               f"<b>应付工厂 / Owed to the factory: ￥{_yuan(statement.total_fen)}</b>"]
