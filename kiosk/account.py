@@ -12,7 +12,6 @@ from store_api.buyers import buyers, devices, member_codes
 from store_api.core.errors import DomainError
 from store_api.core.state import state
 from store_api.orders import buyer_session, levels, orders
-from store_api.orders import reorder as orders_again
 from store_api.web.form_actions import form_number
 from store_api.web.same_origin import local_target, require_same_origin
 from store_api.web.session import db_session
@@ -133,13 +132,8 @@ def end_device(buyer):
 def reorder(buyer, number: str):
     """Put one of the buyer's past orders in the cart again at today's terms, and say what
     changed."""
-    settings = state().settings
-    token, lines = orders_again.reorder(
-        state().db, number, buyer.id, buyer_session.cart_token(), level=buyer.member_level,
-        base_level=settings.catalogue.member_levels[0], idle_minutes=settings.carts.idle_minutes)
-    if token:
-        buyer_session.remember_cart(token)
-    return render_template("kiosk/reorder.html", number=number, lines=lines)
+    return render_template("kiosk/reorder.html", number=number,
+                           lines=buyer_session.reorder(buyer, number))
 
 
 @bp.get("/me/member-code.svg")

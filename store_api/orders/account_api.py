@@ -12,7 +12,7 @@ from store_api.buyers import schemas as buyer_schemas
 from store_api.buyers.models import Buyer
 from store_api.core.errors import DomainError, NotFound
 from store_api.core.state import state
-from store_api.orders import buyer_session, orders, reorder
+from store_api.orders import buyer_session, orders
 from store_api.web.session import db_session
 
 # This module's operations, added to the API by the bootstrap.
@@ -117,12 +117,7 @@ def buyer_orders():
            summary="Put one of the account's orders in the cart again at today's terms",
            tag="buyer", response=buyer_schemas.ReorderOut, errors=SIGN_IN_FIRST)
 def reorder_order(number: str):
-    buyer, settings = _account(), state().settings
-    token, lines = reorder.reorder(
-        state().db, number, buyer.id, buyer_session.cart_token(), level=buyer.member_level,
-        base_level=settings.catalogue.member_levels[0], idle_minutes=settings.carts.idle_minutes)
-    if token:
-        buyer_session.remember_cart(token)
+    lines = buyer_session.reorder(_account(), number)
     return {"lines": [
         {"sku": line.product.sku, "quantity": line.quantity if line.added else 0,
          "unit_price_fen": line.price_fen, "before_quantity": line.before_quantity,

@@ -10,6 +10,7 @@ from store_api.buyers import buyers, devices, sign_in
 from store_api.buyers.models import Buyer, BuyerDevice
 from store_api.core.state import state
 from store_api.orders import carts, shortlists
+from store_api.orders import reorder as again
 from store_api.web.session import db_session
 
 CART, DEVICE, GUEST, LISTS = "cart", "device", "guest", "lists"
@@ -121,6 +122,18 @@ def sign_out(db_session: Session) -> None:
         devices.end(state().db, found[0].id, found[1].id)
     session.pop(DEVICE, None)
     g.pop("signed_in", None)
+
+
+def reorder(buyer: Buyer, number: str) -> list[again.Again]:
+    """Put one of the account's past orders in this device's cart at today's terms; return
+    what each line became."""
+    settings = state().settings
+    token, lines = again.reorder(
+        state().db, number, buyer.id, cart_token(), level=buyer.member_level,
+        base_level=settings.catalogue.member_levels[0], idle_minutes=settings.carts.idle_minutes)
+    if token:
+        remember_cart(token)
+    return lines
 
 
 def forget(db_session: Session) -> None:

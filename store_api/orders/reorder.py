@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from store_api.catalogue.models import Product
@@ -15,7 +15,7 @@ from store_api.core.db import Database
 from store_api.core.errors import DomainError, NotFound
 from store_api.orders import carts
 from store_api.orders.models import Order, OrderLine
-from store_api.stock.models import StockLevel
+from store_api.stock import inventory
 
 
 @dataclass
@@ -53,9 +53,7 @@ def plan(session: Session, number: str, buyer_id: int, *, level: str,
     products = {p.id: p for p in session.scalars(
         select(Product).where(Product.id.in_(list(before)))
         .options(selectinload(Product.price_tiers)))}
-    stock = dict(session.execute(
-        select(StockLevel.product_id, func.sum(StockLevel.on_hand - StockLevel.reserved))
-        .where(StockLevel.product_id.in_(list(before))).group_by(StockLevel.product_id)).all())
+    stock = inventory.free_by_product(session, list(before))
     planned = []
     for product_id, (quantity, price) in before.items():
         product = products[product_id]

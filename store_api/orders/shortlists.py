@@ -19,7 +19,7 @@ from store_api.core.errors import DomainError, NotFound
 from store_api.core.models import utcnow
 from store_api.orders import carts
 from store_api.orders.models import Shortlist, ShortlistItem
-from store_api.stock.models import StockLevel
+from store_api.stock import inventory
 
 MAX_ITEMS = 200
 MAX_LISTS = 20  # kept on one device
@@ -132,10 +132,7 @@ def items(session: Session, shortlist: Shortlist, *, level: str,
         .where(ShortlistItem.shortlist_id == shortlist.id).order_by(ShortlistItem.id)
         .options(selectinload(Product.price_tiers), selectinload(Product.slot),
                  selectinload(Product.factory))))
-    stock = dict(session.execute(
-        select(StockLevel.product_id, func.sum(StockLevel.on_hand - StockLevel.reserved))
-        .where(StockLevel.product_id.in_([p.id for p in found]))
-        .group_by(StockLevel.product_id)).all()) if found else {}
+    stock = inventory.free_by_product(session, [p.id for p in found])
     return [ItemView(p, price_for(p.price_tiers, level, base_level, p.moq),
                      stock.get(p.id, 0)) for p in found]
 

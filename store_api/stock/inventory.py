@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
@@ -242,6 +242,15 @@ def check_ledger(session: Session) -> list[Drift]:
         if have != want:
             drifts.append(Drift(*key, *have, *want))
     return drifts
+
+
+def free_by_product(session: Session, product_ids: list[int]) -> dict[int, int]:
+    """Return the units of each product free to reserve, over all its locations."""
+    if not product_ids:
+        return {}
+    return dict(session.execute(
+        select(StockLevel.product_id, func.sum(StockLevel.on_hand - StockLevel.reserved))
+        .where(StockLevel.product_id.in_(product_ids)).group_by(StockLevel.product_id)).all())
 
 
 def recent_entries(session: Session, reason: str, limit: int = 20) -> list[StockLedgerEntry]:
