@@ -8,10 +8,17 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from shelf_labels.qr import runs
 from shelf_labels.templates import Template
 
 PAD = 1.5 * mm
 BAND = 4.5 * mm
+QUIET_MODULES = 4  # the clear margin ISO/IEC 18004 asks for around a QR
+# A sheet printer's registration moves the print by a fraction of a millimetre, so the clear
+# margin is kept a little wider than four modules.
+QUIET_SLACK = 0.3 * mm
+CAPTION_PT = 5.5
+WORDS_ZH = {"moq": "起订", "case": "每箱", "scan": "扫码下单"}
 LINE = 1.18  # line height as a multiple of the font size
 NAME_MAX_PT, NAME_MIN_PT = 11.0, 5.0
 
@@ -29,7 +36,7 @@ class LabelData:
     slot_text: str  # such as "B-1-1 · 33FJFG6ZY9"
     url: str
     printed_on: date
-    words: dict[str, str] = field(default_factory=lambda: {"moq": "起订", "case": "每箱"})
+    words: dict[str, str] = field(default_factory=lambda: dict(WORDS_ZH))
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,7 @@ class Layout:
     band: Box
     band_colour: str
     qr: Box
+    clear: Box  # the QR with its clear margin: nothing else is drawn here
     texts: list[Text]
 
 
@@ -105,15 +113,28 @@ def _stack(lines: list[str], font: str, size: float, area: Box, top: float,
     return placed, top
 
 
+def _place_qr(template: Template, label: Box, modules: int) -> tuple[Box, Box]:
+    """Return the QR's box and its clear zone, in the label's top right corner.
+
+    The code shrinks from the template's size when the label is too short for it and its
+    margin: a smaller code with its margin reads better than a larger one without.
+    """
+    room = label.height - 2 * QUIET_SLACK
+    size = min(template.qr * mm, room * modules / (modules + 2 * QUIET_MODULES))
+    margin = size / modules * QUIET_MODULES + QUIET_SLACK
+    top = label.y + label.height
+    clear = Box(label.x + label.width - size - 2 * margin, top - size - 2 * margin,
+                size + 2 * margin, size + 2 * margin)
+    return Box(clear.x + margin, clear.y + margin, size, size), clear
+
+
 def lay_out(data: LabelData, template: Template, x: float, y: float, font: str) -> Layout:
     """Lay one label out with its bottom-left corner at (x, y), in points."""
     width, height = template.label_width * mm, template.label_height * mm
     label = Box(x, y, width, height)
-    band = Box(x, y + height - BAND, width, BAND)
-    qr_size = template.qr * mm
-    footer_size = 5.5
-    footer = Box(x + PAD, y + PAD * 0.6, width - 2 * PAD, footer_size * LINE)
-    qr = Box(x + width - PAD - qr_size, band.y - 0.5 * mm - qr_size, qr_size, qr_size)
+    qr, clear = _place_qr(template, label, runs(data.url)[0])
+    # The zone's band runs up to the code's clear margin, so the code may use the full height.
+    band = Box(x, y + height - BAND, clear.x - x, BAND)
     texts = []
 
     band_text = Box(band.x + PAD, band.y, band.width - 2 * PAD, band.height)
@@ -123,7 +144,23 @@ def lay_out(data: LabelData, template: Template, x: float, y: float, font: str) 
                       Box(band_text.x, band.y + (BAND - size) / 2, zone_width, size),
                       band_text, colour="#FFFFFF", bold=True))
 
-    column = Box(x + PAD, footer.y + footer.height, qr.x - x - 2 * PAD,
+    # 扫码下单 under the code where the label leaves room, else beside it on the bottom line.
+    caption = data.words["scan"]
+    caption_width = stringWidth(caption, font, CAPTION_PT)
+    caption_height = CAPTION_PT * LINE
+    footer_right = clear.x - PAD
+    if clear.y - y >= caption_height:
+        area = Box(clear.x, y, clear.width, clear.y - y)
+        box = Box(clear.x + (clear.width - caption_width) / 2, y + (area.height -
+                  caption_height) / 2, caption_width, caption_height)
+    else:
+        area = Box(x + PAD, y + PAD * 0.6, footer_right - x - PAD, caption_height)
+        box = Box(footer_right - caption_width, area.y, caption_width, caption_height)
+        footer_right = box.x - PAD
+    texts.append(Text(caption, CAPTION_PT, box, area))
+
+    footer = Box(x + PAD, y + PAD * 0.6, footer_right - x - PAD, CAPTION_PT * LINE)
+    column = Box(x + PAD, footer.y + footer.height, clear.x - x - 2 * PAD,
                  band.y - (footer.y + footer.height) - 0.5 * mm)
     detail_size = 6.5
     details = [f"≥{quantity}  {yuan(price)}" for quantity, price in data.ladder[:3]]
@@ -140,10 +177,10 @@ def lay_out(data: LabelData, template: Template, x: float, y: float, font: str) 
     texts += placed
 
     stamp = f"{data.slot_text}  {data.printed_on.isoformat()}"
-    stamp_size = footer_size
+    stamp_size = CAPTION_PT
     while stringWidth(stamp, font, stamp_size) > footer.width and stamp_size > 4:
         stamp_size -= 0.25
     texts.append(Text(stamp, stamp_size, Box(footer.x, footer.y,
                                              stringWidth(stamp, font, stamp_size),
                                              stamp_size * LINE), footer))
-    return Layout(label, band, data.zone_colour, qr, texts)
+    return Layout(label, band, data.zone_colour, qr, clear, texts)

@@ -7,9 +7,11 @@ from pathlib import Path
 import qrcode
 from escpos.printer import Dummy
 
-from shelf_labels.layout import LabelData, yuan
+from shelf_labels.layout import QUIET_MODULES, LabelData, yuan
 from shelf_labels.raster import text_image
 from shelf_labels.receipts import CHINESE_MODE, encode
+
+CENTRE, LEFT = b"\x1ba\x01", b"\x1ba\x00"  # ESC a: justification
 
 
 def label_lines(data: LabelData) -> list[str]:
@@ -37,11 +39,21 @@ def label_bytes(labels: list[LabelData], *, native_qr: bool = True, encoding: st
         else:
             printer._raw(CHINESE_MODE)
             printer._raw(b"".join(encode(line, encoding) + b"\n" for line in lines))
+        # A blank line (30 dots) above the code keeps its four modules (24 dots) clear of the
+        # text; centred, the paper's sides are clear as well.
+        printer._raw(CENTRE + b"\n")
         if native_qr:
             printer.qr(data.url, native=True, size=6)
         else:
-            code = qrcode.QRCode(border=2, box_size=6)
+            code = qrcode.QRCode(border=QUIET_MODULES, box_size=6)
             code.add_data(data.url)
             printer.image(code.make_image().get_image().convert("1"))
+        printer._raw(b"\n")
+        caption = data.words["scan"]
+        if raster_font is not None:
+            printer.image(text_image([caption], raster_font, width=width_dots))
+        else:
+            printer._raw(encode(caption, encoding) + b"\n")
+        printer._raw(LEFT)
         printer.cut()
     return printer.output

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shelf_labels.layout import WORDS_ZH as LABEL_WORDS
 from shelf_labels.layout import LabelData
 from shelf_labels.receipts import Receipt, ReceiptLine, receipt_bytes
 from shelf_labels.thermal import label_bytes
@@ -120,8 +121,11 @@ def _bytes_and_target(kind: str, payload: dict, app_state: AppState) -> tuple[by
     encoding = settings.printing.receipt_encoding
     if kind == "label":
         raster = font if settings.printing.label_raster_text else None
+        # A label's words are the library's own; a job queued by an older release may carry
+        # fewer of them, so stored words are not read back.
         labels = [LabelData(**{**label, "ladder": [tuple(t) for t in label["ladder"]],
-                               "printed_on": date.fromisoformat(label["printed_on"])})
+                               "printed_on": date.fromisoformat(label["printed_on"]),
+                               "words": dict(LABEL_WORDS)})
                   for label in payload["labels"]]
         data = label_bytes(labels, native_qr=settings.printing.label_qr == "native",
                            encoding=encoding, raster_font=raster,

@@ -21,6 +21,9 @@ def test_native_label_has_chinese_text_the_qr_command_and_a_cut():
     data = label_bytes([LABEL, LABEL])
     assert CHINESE_MODE in data and "可折叠收纳箱".encode("gb18030") in data
     assert b"1P0HTTP://SHOP.LAN/S/PZME9N9VQS" in data
+    # A blank line above the centred code keeps it clear of the text; 扫码下单 follows it.
+    assert data.count(b"\n\x1ba\x01\n\x1d(k") == 2
+    assert data.count(b"1Q0\n" + "扫码下单".encode("gb18030") + b"\n") == 2
     assert data.count(b"\x1dV\x00") == 2 and RASTER not in data
 
 
