@@ -8,7 +8,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from store_api.catalogue.models import PriceTier, Product, Zone
-from store_api.catalogue.rules import ladder_problems, pack_problems, parse_count, parse_money
+from store_api.catalogue.rules import (
+    ladder_problems,
+    pack_problems,
+    parse_count,
+    parse_money,
+    size_problems,
+)
 from store_api.core.errors import RowProblem
 from store_api.factories.models import FULFILMENT_MODES, Factory
 
@@ -205,7 +211,7 @@ def product_from(row: Row, *, factories: dict[str, Factory], zones: dict[str, Zo
             unpacked
         )
 
-    for problem in pack_problems(moq, case_pack):
+    for problem in [*pack_problems(moq, case_pack), *size_problems(packed, unpacked, weight)]:
         row.problem(problem.field, problem.message, **problem.params)
     ladder = _ladder_from(row)
     if supply:

@@ -142,3 +142,29 @@ def pack_problems(moq: int, case_pack: int) -> list[Problem]:
             )
         ]
     return []
+
+
+# Denser than lead, gold and tungsten: nothing packed in a box weighs more for its size, so a
+# heavier figure is a typing slip (grams for kilograms, a digit too many).
+MAX_DENSITY_G_PER_CM3 = 20
+
+
+def _volume(size: tuple[float, float, float]) -> float:
+    return size[0] * size[1] * size[2]
+
+
+def size_problems(packed: tuple[float, float, float] | None,
+                  unpacked: tuple[float, float, float] | None,
+                  weight_g: int | None) -> list[Problem]:
+    """Refuse sizes and weights no product can have: folded larger than unfolded, or heavier
+    than any material for the box it comes in."""
+    problems = []
+    if packed and unpacked and _volume(packed) > _volume(unpacked):
+        problems.append(Problem("packed_cm", _l("must not be larger than the unpacked size"),
+                                {}))
+    box = packed or unpacked
+    if box and weight_g and weight_g > _volume(box) * MAX_DENSITY_G_PER_CM3:
+        limit = int(_volume(box) * MAX_DENSITY_G_PER_CM3)
+        problems.append(Problem("weight_g", _l("is more than anything of this size can weigh "
+                                               "(%(limit)s g at most)"), {"limit": limit}))
+    return problems

@@ -76,6 +76,10 @@ def test_a_bad_row_is_named_by_the_dry_run_and_nothing_is_written(app, db, demo)
     rows[4]["moq"] = "7"  # not a whole number of case packs
     rows[9]["price_standard"] = "12:abc"
     rows.append(dict(rows[0], sku="NEW-001", slot="Z-1-1", zone="nowhere"))
+    row_of = {row["sku"]: number for number, row in enumerate(rows, start=2)}
+    rows[row_of["SY-SY-001"] - 2]["weight_g"] = "100000"  # a 100 kg umbrella
+    box = rows[row_of["TZ-HY-001"] - 2]
+    box["packed_cm"], box["unpacked_cm"] = box["unpacked_cm"], box["packed_cm"]
     before = _counts(db)
     sheet = sheets.read_sheet("bad.csv", _csv(rows), levels)
     with db.read_session() as session:
@@ -86,6 +90,8 @@ def test_a_bad_row_is_named_by_the_dry_run_and_nothing_is_written(app, db, demo)
     assert (11, "price_ladder.standard[1]") in problems or any(
         row == 11 and field.startswith("price_ladder.standard") for row, field in problems)
     assert (len(rows) + 1, "zone") in problems
+    assert (row_of["SY-SY-001"], "weight_g") in problems
+    assert (row_of["TZ-HY-001"], "packed_cm") in problems
     with pytest.raises(CatalogueError):
         sheet_import.apply(db, "bad.csv", sheet, member_levels=levels,
                            business_types=types, actor=ACTOR)

@@ -2,7 +2,13 @@
 
 import pytest
 
-from store_api.catalogue.rules import ladder_problems, pack_problems, parse_count, parse_money
+from store_api.catalogue.rules import (
+    ladder_problems,
+    pack_problems,
+    parse_count,
+    parse_money,
+    size_problems,
+)
 
 LEVELS = ["standard", "silver", "gold"]
 
@@ -41,6 +47,40 @@ def test_prices_below_supply_price_are_refused():
 def test_moq_must_be_a_multiple_of_the_case_pack():
     assert [p.field for p in pack_problems(10, 12)] == ["moq"]
     assert pack_problems(24, 12) == []
+
+
+def test_a_folded_pack_larger_than_the_product_unfolded_is_refused():
+    assert [p.field for p in size_problems((48, 35, 28), (48, 35, 8), None)] == ["packed_cm"]
+    assert size_problems((48, 35, 8), (48, 35, 28), 1350) == []
+
+
+@pytest.mark.parametrize("packed, unpacked, grams", [
+    ((30, 6, 6), (58, 7, 7), 100_000),  # a 100 kg umbrella: kilograms typed as grams
+    (None, (9, 9, 11), 20_000),  # a 20 kg cup
+])
+def test_a_weight_nothing_of_that_size_can_have_is_refused(packed, unpacked, grams):
+    assert [p.field for p in size_problems(packed, unpacked, grams)] == ["weight_g"]
+
+
+def test_heavy_but_possible_products_pass():
+    # A cast-iron kettlebell: 16 kg in a 20 cm cube is dense, and real.
+    assert size_problems((20, 20, 20), None, 16_000) == []
+
+
+def test_demo_products_are_sizes_as_they_ship_not_as_they_open():
+    import tomllib
+
+    from store_api.core.resources import config_dir
+
+    products = tomllib.loads((config_dir() / "demo" / "products.toml").read_text("utf-8"))
+    for product in products["products"]:
+        packed, unpacked = product.get("packed_cm"), product.get("unpacked_cm")
+        assert size_problems(packed, unpacked, product.get("weight_g")) == [], product["sku"]
+        if unpacked and product.get("weight_g"):
+            # Under 5 kg per cubic metre the unfolded box is nearly all air: a size measured
+            # opened up (an umbrella's canopy), not the product as it would ship unfolded.
+            litres = unpacked[0] * unpacked[1] * unpacked[2] / 1000
+            assert product["weight_g"] / litres >= 5, product["sku"]
 
 
 @pytest.mark.parametrize("value, fen", [(12.5, 1250), ("0.01", 1), (3, 300), ("26.80", 2680)])
