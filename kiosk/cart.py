@@ -103,7 +103,7 @@ def checkout():
         placed = order_from_cart(
             state().db, buyer_id=buyer_session.buyer_id(), cart_token=buyer_session.cart_token(),
             delivery=delivery, idempotency_key=form.get("idempotency_key"),
-            settings=state().settings)
+            settings=state().settings, scanner_id=buyer_session.scanner_id())
     except DomainError as error:
         return checkout_page(error=error, status=error.status)
     return redirect(url_for("orders.order_page", number=placed["number"]), 303)

@@ -23,7 +23,6 @@ from store_api.web.session import db_session
 
 bp = Blueprint("scan", __name__, template_folder="templates")
 log = logging.getLogger(__name__)
-DEVICE_COOKIE = "device"
 
 
 def _render(code: str):
@@ -58,11 +57,11 @@ def product_page(code: str):
     if scanned is None:
         log.info("scan of unknown code %r from %s", code, request.remote_addr)
     response = make_response(html, status)
-    device = request.cookies.get(DEVICE_COOKIE, "")[:32]
+    device = buyer_session.scanner_id()
     if not device:
         device = secrets.token_urlsafe(12)
-        response.set_cookie(DEVICE_COOKIE, device, max_age=365 * 24 * 3600, samesite="Lax",
-                            httponly=True)
+        response.set_cookie(buyer_session.SCANNER_COOKIE, device, max_age=365 * 24 * 3600,
+                            samesite="Lax", httponly=True)
     if scanned is not None:
         slot_id, zone_id, product_id = scanned
         state().scans.record(slot_id=slot_id, zone_id=zone_id, product_id=product_id,

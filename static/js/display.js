@@ -46,6 +46,10 @@
   function badges(item) {
     const list = [];
     if (item.pinned) list.push(["pinned", say("pinned")]);
+    if (item.shelved_in) {
+      const zone = english ? item.shelved_in.name_en : item.shelved_in.name_zh;
+      list.push(["elsewhere", say("shelved_in", { zone })]);
+    }
     if (item.facts.rising) list.push(["rising", `↑ ${say("rising")}`]);
     if (item.facts.foldable) list.push(["", say("foldable")]);
     if (item.facts.sample_available) list.push(["", say("sample")]);

@@ -54,13 +54,17 @@ def _candidates(session: Session) -> list[Product]:
         .order_by(Product.id)))
 
 
+# An order counts on a screen once it is paid: an unpaid one may yet expire unsold.
+_PAID = (Order.paid_at.is_not(None), Order.status.not_in(CLOSED))
+
+
 def _units(session: Session, since: datetime, until: datetime | None = None) -> dict[int, int]:
     query = (select(OrderLine.product_id, func.sum(OrderLine.quantity))
              .join(Order, Order.id == OrderLine.order_id)
-             .where(Order.status.not_in(CLOSED), Order.created_at >= since)
+             .where(*_PAID, Order.paid_at >= since)
              .group_by(OrderLine.product_id))
     if until is not None:
-        query = query.where(Order.created_at < until)
+        query = query.where(Order.paid_at < until)
     return {product: int(units) for product, units in session.execute(query)}
 
 
@@ -144,20 +148,23 @@ RANKINGS = {"bestseller": _bestsellers, "cross-border": _cross_border_picks,
 
 
 def _ticker(session: Session, product_ids: set[int], since: datetime) -> list[dict]:
-    """Recent orders of the shown products: when, how many units, of what; nothing of who."""
+    """Recent paid orders of the shown products: when, the first product and its units, and
+    how many other products; nothing of who. Units of different products are never added."""
     rows = session.execute(
-        select(Order.id, Order.created_at, OrderLine.quantity, Product.name_zh, Product.name_en)
+        select(Order.id, Order.paid_at, OrderLine.quantity, Product.name_zh, Product.name_en)
         .join(OrderLine, OrderLine.order_id == Order.id)
         .join(Product, Product.id == OrderLine.product_id)
-        .where(Order.status.not_in(CLOSED), Order.created_at >= since,
-               OrderLine.product_id.in_(product_ids))
-        .order_by(Order.id.desc(), OrderLine.id).limit(TICKER_LENGTH * 4))
+        .where(*_PAID, Order.paid_at >= since, OrderLine.product_id.in_(product_ids))
+        .order_by(Order.paid_at.desc(), Order.id.desc(), OrderLine.id)
+        .limit(TICKER_LENGTH * 4))
     ticker: dict[int, dict] = {}
     for order_id, at, quantity, name_zh, name_en in rows:
-        entry = ticker.setdefault(order_id, {"at": at.isoformat(), "units": 0, "name_zh": name_zh,
-                                             "name_en": name_en, "products": 0})
-        entry["units"] += quantity
-        entry["products"] += 1
+        entry = ticker.get(order_id)
+        if entry is None:
+            ticker[order_id] = {"at": at.isoformat(), "units": quantity, "name_zh": name_zh,
+                                "name_en": name_en, "products": 1}
+        else:
+            entry["products"] += 1
     return list(ticker.values())[:TICKER_LENGTH]
 
 
@@ -169,8 +176,10 @@ def zone_content(session: Session, zone_code: str, terms: Terms) -> dict:
     now = utcnow()
     products = _candidates(session)
     by_id = {p.id: p for p in products}
+    # A screen ranks what its zone's shelves hold; only a pin brings a product from elsewhere.
+    shelved_here = [p for p in products if p.slot.zone_id == zone.id]
     rank = RANKINGS.get(zone.code, _bestsellers)
-    ranked, facts = rank(session, products, terms, now)
+    ranked, facts = rank(session, shelved_here, terms, now)
     pins = [pin.product_id for pin in session.scalars(
         select(ZonePin).where(ZonePin.zone_id == zone.id).order_by(ZonePin.position, ZonePin.id))
         if pin.product_id in by_id]
@@ -178,16 +187,20 @@ def zone_content(session: Session, zone_code: str, terms: Terms) -> dict:
     chosen = chosen[:terms.products]
     if zone.code == "bestseller" and len(chosen) < terms.products:
         # A quiet week still fills the bestseller screen: the zone's own shelf comes next.
-        chosen += [p.id for p in products if p.slot.zone_id == zone.id and p.id not in chosen]
+        chosen += [p.id for p in shelved_here if p.id not in chosen]
         chosen = chosen[:terms.products]
     items = []
     for product_id in chosen:
         product = by_id[product_id]
+        elsewhere = product.slot.zone if product.slot.zone_id != zone.id else None
         items.append({
             "sku": product.sku, "name_zh": product.name_zh, "name_en": product.name_en,
             "image": product.images[0].path if product.images else None,
             "slot": product.slot.code, "from_fen": _from_price(product, terms.base_level),
             "moq": product.moq, "pinned": product_id in pins,
+            "shelved_in": None if elsewhere is None else {
+                "code": elsewhere.code, "name_zh": elsewhere.name_zh,
+                "name_en": elsewhere.name_en},
             "facts": facts.get(product_id, {}),
         })
     return {

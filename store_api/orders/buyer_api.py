@@ -151,7 +151,7 @@ def delivery_from(payload: schemas.DeliveryIn) -> Delivery:
 def create_order(payload: schemas.OrderIn):
     placing = dict(buyer_id=buyer_session.buyer_id(), delivery=delivery_from(payload.delivery),
                    idempotency_key=request.headers.get("Idempotency-Key"),
-                   settings=state().settings)
+                   settings=state().settings, scanner_id=buyer_session.scanner_id())
     if payload.lines is None:
         return order_from_cart(state().db, cart_token=buyer_session.cart_token(), **placing)
     return place_order(state().db, requested=[(line.sku, line.quantity) for line in payload.lines],

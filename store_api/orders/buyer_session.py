@@ -14,6 +14,9 @@ from store_api.orders import reorder as again
 from store_api.web.session import db_session
 
 CART, DEVICE, GUEST, LISTS = "cart", "device", "guest", "lists"
+# A plain cookie the scan page gives every phone, signed in or not: scans and the orders
+# placed from the same phone meet through it in the scan-to-order report.
+SCANNER_COOKIE = "device"
 
 
 def _kept(key: str, kind: type):
@@ -24,6 +27,11 @@ def _kept(key: str, kind: type):
 def _keep(key: str, value) -> None:
     session.permanent = True
     session[key] = value
+
+
+def scanner_id() -> str | None:
+    """Return the id the scan page gave this phone, if it has scanned."""
+    return request.cookies.get(SCANNER_COOKIE, "")[:32] or None
 
 
 def cart_token() -> str | None:

@@ -251,7 +251,8 @@ def _group_row(planned: PlannedGroup, buyer: Buyer, delivery: Delivery,
 
 
 def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: list[LineView],
-           delivery: Delivery, settings: Settings, cart_token: str | None) -> dict:
+           delivery: Delivery, settings: Settings, cart_token: str | None,
+           scanner_id: str | None) -> dict:
     problems = shortfalls(lines)
     if problems:
         short = problems[0]
@@ -270,7 +271,8 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
     # bookkeeping for them cost more than the database did (benchmarks/checkout.py).
     order_row = {
         "number": new_code(secrets.randbits), "idempotency_key": key,
-        "request_hash": request_hash, "buyer_id": buyer.id, "status": "awaiting_payment",
+        "request_hash": request_hash, "buyer_id": buyer.id, "scanner_id": scanner_id,
+        "status": "awaiting_payment",
         "total_fen": sum(line.total_fen for line in lines),
         # A member on account pays later by invoice: nothing expires, factories start at once.
         "hold_until": None if buyer.on_account else (
@@ -323,7 +325,7 @@ def _buyer_required() -> DomainError:
 
 def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
                 delivery: Delivery, idempotency_key, settings: Settings,
-                cart_token: str | None = None) -> dict:
+                cart_token: str | None = None, scanner_id: str | None = None) -> dict:
     """Place an order for (sku, quantity) pairs; return it as order_summary shows it, the same
     order for a repeated key."""
     if not isinstance(idempotency_key, str) or not 8 <= len(idempotency_key) <= 64:
@@ -347,7 +349,7 @@ def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
                 buyer = found.Buyer
                 lines = _lines_from(session, requested, buyer, base_level)
                 return _write(session, buyer, idempotency_key, request_hash, lines, delivery,
-                              settings, cart_token)
+                              settings, cart_token, scanner_id)
         except IntegrityError:
             # Another request with the same key committed first; answer with its order.
             with db.read_session() as session:
@@ -363,7 +365,8 @@ def place_order(db: Database, *, buyer_id: int | None, requested: list[tuple],
 
 
 def order_from_cart(db: Database, *, buyer_id: int | None, cart_token: str | None,
-                    delivery: Delivery, idempotency_key, settings: Settings) -> dict:
+                    delivery: Delivery, idempotency_key, settings: Settings,
+                    scanner_id: str | None = None) -> dict:
     """Place an order of what the device's cart holds (the page's checkout and the API's
     order without lines); an expired cart is refused."""
     base = settings.catalogue.member_levels[0]
@@ -376,4 +379,4 @@ def order_from_cart(db: Database, *, buyer_id: int | None, cart_token: str | Non
         requested = [(line.product.sku, line.quantity) for line in cart.lines]
     return place_order(db, buyer_id=buyer_id, requested=requested, delivery=delivery,
                        idempotency_key=idempotency_key, settings=settings,
-                       cart_token=cart_token)
+                       cart_token=cart_token, scanner_id=scanner_id)

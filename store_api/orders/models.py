@@ -40,6 +40,8 @@ class Order(Base):
     # What the request that made the order asked for; a key sent again with another ask is refused.
     request_hash: Mapped[str] = mapped_column(String(64))
     buyer_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"), index=True)
+    # The phone it was placed from (the scan page's cookie), to count scans that led to it.
+    scanner_id: Mapped[str | None] = mapped_column(String(32), index=True)
     status: Mapped[str] = mapped_column(String(20))
     total_fen: Mapped[int] = mapped_column(Integer)
     hold_until: Mapped[datetime | None] = mapped_column(UtcDateTime())

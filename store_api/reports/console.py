@@ -70,9 +70,11 @@ def _sales(period) -> list[Section]:
 
 def _funnel_section(title, funnels) -> Section:
     rows = [[f.key, localised(f, "label"), f.scans, f.visitors, f.carted, f.ordered,
-             "" if f.conversion_percent is None else f.conversion_percent] for f in funnels]
+             f.converted, "" if f.conversion_percent is None else f.conversion_percent]
+            for f in funnels]
     return Section(title, [_l("Code"), _l("Where"), _l("Scans"), _l("Scanning visitors"),
-                           _l("Carts"), _l("Orders"), _l("Orders per visitor (%)")], rows,
+                           _l("Carts"), _l("All orders"), _l("Visitors who ordered"),
+                           _l("Scanning visitors who ordered (%)")], rows,
                    _chart(title, rows, 0, 3))
 
 

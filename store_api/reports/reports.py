@@ -115,20 +115,22 @@ class Funnel:
     label_zh: str
     label_en: str
     scans: int
-    visitors: int
+    visitors: int  # phones that scanned
     carted: int
-    ordered: int
+    ordered: int  # orders of the product, from any phone or the counter
+    converted: int  # phones that scanned it and then ordered it
 
     @property
     def conversion_percent(self) -> float | None:
-        """Orders per scanning visitor."""
-        return round(100 * self.ordered / self.visitors, 1) if self.visitors else None
+        """The share of scanning phones that ordered what they scanned, never over 100 %."""
+        return round(100 * self.converted / self.visitors, 1) if self.visitors else None
 
 
 def conversion(session: Session, period: Period) -> dict[str, list[Funnel]]:
     """Per slot and per zone: scans, distinct scanning visitors, carts that hold or held the
     product (open carts touched in the period, plus orders, since every order came from a
-    cart), and orders placed in the period; with the "scanned but not ordered" leaders."""
+    cart), orders placed in the period, and the scanning phones that ordered what they
+    scanned; with the "scanned but not ordered" leaders."""
     in_period = (ScanEvent.created_at >= period.start, ScanEvent.created_at < period.end)
     scans = {r[0]: (r[1], r[2]) for r in session.execute(
         select(ScanEvent.slot_id, func.count(), func.count(ScanEvent.session_id.distinct()))
@@ -146,6 +148,16 @@ def conversion(session: Session, period: Period) -> dict[str, list[Funnel]]:
         .join(Order, Order.id == OrderLine.order_id)
         .where(Order.created_at >= period.start, Order.created_at < period.end)
         .group_by(OrderLine.product_id)).all())
+    # Phones that scanned a slot and ordered its product in the period, from the same phone.
+    converted = session.execute(
+        select(ScanEvent.slot_id, ScanEvent.zone_id, ScanEvent.session_id)
+        .join(Order, Order.scanner_id == ScanEvent.session_id)
+        .join(OrderLine, (OrderLine.order_id == Order.id)
+              & (OrderLine.product_id == ScanEvent.product_id))
+        .where(*in_period, Order.created_at >= period.start, Order.created_at < period.end)
+        .distinct()).all()
+    slot_converted = Counter(slot for slot, _ in {(r[0], r[2]) for r in converted})
+    zone_converted = Counter(zone for zone, _ in {(r[1], r[2]) for r in converted})
     slots = session.execute(
         select(ShelfSlot, Product, Zone).join(Zone, Zone.id == ShelfSlot.zone_id)
         .outerjoin(Product, Product.id == ShelfSlot.product_id)
@@ -167,12 +179,12 @@ def conversion(session: Session, period: Period) -> dict[str, list[Funnel]]:
                 product.sku if product else slot.code,
                 f"{place} {product.name_zh}" if product else place,
                 f"{place} {product.name_en}" if product else place,
-                count, visitors, carted, ordered_n))
+                count, visitors, carted, ordered_n, slot_converted[slot.id]))
     zones = [Funnel(zone.code, zone.name_zh, zone.name_en, *zone_scans.get(zone_id, (0, 0)),
-                    zone_carted[zone_id], zone_ordered[zone_id])
+                    zone_carted[zone_id], zone_ordered[zone_id], zone_converted[zone_id])
              for zone_id, zone in per_zone.items()]
     per_slot.sort(key=lambda f: (-f.visitors, -f.scans, f.key))
-    leaders = [f for f in per_slot if f.visitors and not f.ordered][:10]
+    leaders = [f for f in per_slot if f.visitors and not f.converted][:10]
     return {"slot": per_slot, "zone": zones, "leaders": leaders}
 
 

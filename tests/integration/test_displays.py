@@ -12,8 +12,10 @@ from store_api.core.models import ScanEvent, utcnow
 from store_api.core.state import state
 from store_api.core.worker import Worker
 from store_api.displays import displays
+from store_api.orders import orders
 from store_api.orders.checkout import Delivery, place_order
 from store_api.orders.models import Order
+from store_api.staff.models import User
 from store_api.stock import inventory
 from store_api.stock.inventory import StockLine
 from tests.support.clients import staff_client
@@ -43,14 +45,30 @@ def _world(app, make_product, count=4):
         return [p.sku for p, _, _ in made], [p.id for p, _, _ in made], buyer.id
 
 
-def _order(app, buyer_id, sku, quantity, key, days_ago=0):
-    number = place_order(state(app).db, buyer_id=buyer_id, requested=[(sku, quantity)],
+def _cashier(app) -> int:
+    with state(app).db.unit_of_work() as session:
+        found = session.scalar(select(User).where(User.username == "cashier"))
+        if found is None:
+            found = User(username="cashier", display_name="收银", role="staff")
+            found.set_password("cashier-pass-01")
+            session.add(found)
+            session.flush()
+        return found.id
+
+
+def _order(app, buyer_id, sku, quantity, key, days_ago=0, paid=True, more=()):
+    """Place an order (more lines after the first), paid in cash at the counter unless not."""
+    db = state(app).db
+    number = place_order(db, buyer_id=buyer_id, requested=[(sku, quantity), *more],
                          delivery=Delivery(), idempotency_key=key,
                          settings=state(app).settings)["number"]
+    if paid:
+        orders.pay(db, number, method="cash", reference="", user_id=_cashier(app))
     if days_ago:
-        with state(app).db.unit_of_work() as session:
+        then = utcnow() - timedelta(days=days_ago)
+        with db.unit_of_work() as session:
             session.execute(update(Order).where(Order.number == number).values(
-                created_at=utcnow() - timedelta(days=days_ago)))
+                created_at=then, paid_at=then if paid else None))
     return number
 
 
@@ -75,6 +93,59 @@ def test_bestsellers_rank_by_units_then_scans_and_mark_the_rising(app, make_prod
     assert all(set(entry) == {"at", "units", "name_zh", "name_en", "products"}
                for entry in shown["ticker"])
     assert "吴老板" not in str(shown) and "13500001234" not in str(shown)
+
+
+def test_screens_count_paid_orders_and_never_add_units_of_different_products(app,
+                                                                            make_product):
+    skus, ids, buyer = _world(app, make_product)
+    _order(app, buyer, skus[0], 40, "unpaid-key-01", paid=False)
+    _order(app, buyer, skus[1], 5, "two-lines-01", more=[(skus[2], 7)])
+    shown = content(app, "bestseller", products=2)
+    assert [(i["sku"], i["facts"]["units"]) for i in shown["items"] if i["facts"]] == [
+        (skus[2], 7), (skus[1], 5)]  # the unpaid 40 count for nothing
+    assert [(e["name_zh"], e["units"], e["products"]) for e in shown["ticker"]] == [
+        ("展示商品1", 5, 2)]  # 5 of the first product, "and 1 more": never 12 units
+
+    _order(app, buyer, skus[3], 3, "unpaid-key-02", paid=False)
+    number = _order(app, buyer, skus[0], 2, "paid-later-1", paid=False)
+    orders.pay(state(app).db, number, method="cash", reference="", user_id=_cashier(app))
+    shown = content(app, "bestseller", products=4)
+    assert [(e["name_zh"], e["units"]) for e in shown["ticker"]] == [
+        ("展示商品0", 2), ("展示商品1", 5)]
+    assert skus[3] not in [i["sku"] for i in shown["items"] if i["facts"]]
+
+
+def test_a_zone_screen_shows_its_own_shelves_and_says_where_a_pin_from_elsewhere_is(
+        app, make_product):
+    with state(app).db.unit_of_work() as session:
+        buyer = Buyer(phone="13500001235", name="钱老板", business_type="shop",
+                      member_level="standard")
+        session.add(buyer)
+        made = {}
+        for zone in ("bestseller", "cross-border", "streamer"):
+            product, centre, _ = make_product(session, zone=zone, name_zh=f"{zone} 商品")
+            product.foldable = product.sample_available = True
+            inventory.receive(session, [StockLine(product.id, centre.id, 100)], actor="t")
+            made[zone] = product.sku
+        session.flush()
+        buyer_id = buyer.id
+    for number, sku in enumerate(made.values()):
+        _order(app, buyer_id, sku, 10 + number, f"zone-key-0{number}")
+    for zone, sku in made.items():
+        shown = content(app, zone)
+        assert [i["sku"] for i in shown["items"]] == [sku], zone
+        assert [e["name_zh"] for e in shown["ticker"]] == [f"{zone} 商品"], zone
+        assert shown["items"][0]["shelved_in"] is None
+
+    client, token = staff_client(app)
+    client.post("/console/displays/bestseller/pins",
+                data={"csrf_token": token, "sku": made["cross-border"]})
+    shown = content(app, "bestseller")["items"]
+    assert [(i["sku"], i["pinned"]) for i in shown] == [(made["cross-border"], True),
+                                                         (made["bestseller"], False)]
+    assert shown[0]["shelved_in"]["name_zh"] == "跨境区"
+    page = client.get("/display/bestseller").get_data(as_text=True)
+    assert "货架在 {zone}" in page
 
 
 def test_pins_come_first_in_their_order_and_are_managed_in_the_console(app, make_product):
@@ -108,14 +179,15 @@ def test_pins_come_first_in_their_order_and_are_managed_in_the_console(app, make
 
 def test_cross_border_and_streamer_screens_show_their_facts(app, make_product):
     with state(app).db.unit_of_work() as session:
-        folding, _, _ = make_product(session, name_zh="折叠伞")
+        folding, _, _ = make_product(session, name_zh="折叠伞", zone="cross-border")
         folding.foldable = True
         folding.packed_length_cm, folding.packed_width_cm, folding.packed_height_cm = 25, 6, 4
         folding.unpacked_length_cm, folding.unpacked_width_cm, folding.unpacked_height_cm = (
-            100, 100, 45)
-        bulky, _, _ = make_product(session, name_zh="大号收纳箱")
+            58, 7, 7)
+        bulky, _, _ = make_product(session, name_zh="大号收纳箱", zone="cross-border")
         bulky.packed_length_cm, bulky.packed_width_cm, bulky.packed_height_cm = 60, 40, 40
-        sample, _, _ = make_product(session, name_zh="主播样品杯", ladder=((1, 1000),))
+        sample, _, _ = make_product(session, name_zh="主播样品杯", ladder=((1, 1000),),
+                                    zone="streamer")
         sample.sample_available, sample.suggested_retail_fen = True, 2500
         zone = session.scalar(select(Zone).where(Zone.code == "streamer"))
         session.add_all([ScanEvent(slot_id=sample.slot.id, zone_id=zone.id,
@@ -125,7 +197,7 @@ def test_cross_border_and_streamer_screens_show_their_facts(app, make_product):
         skus = folding.sku, bulky.sku, sample.sku
     cross = {i["sku"]: i["facts"] for i in content(app, "cross-border")["items"]}
     assert cross == {skus[0]: {"foldable": True, "packed_litres": 0.6, "volumetric_kg": 0.1,
-                               "unfolded_volumetric_kg": 75.0, "saving_percent": 99}}
+                               "unfolded_volumetric_kg": 0.47, "saving_percent": 78}}
     streamer = content(app, "streamer")["items"]
     assert [(i["sku"], i["facts"]) for i in streamer] == [(skus[2], {
         "sample_available": True, "dropship_allowed": False, "suggested_retail_fen": 2500,

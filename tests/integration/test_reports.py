@@ -48,21 +48,25 @@ def centre(app, db, make_product):
         ids = {"cup": cup.sku, "lamp": lamp.sku, "idle": idle.sku, "staff": staff.id,
                "buyers": [b.id for b in buyers],
                "slots": {p.sku: p.slot.id for p in (cup, lamp, idle)},
+               "products": {p.sku: p.id for p in (cup, lamp, idle)},
+               "codes": {p.sku: p.slot.code for p in (cup, lamp, idle)},
                "zones": {p.sku: p.slot.zone_id for p in (cup, lamp, idle)}}
 
-    def buy(buyer: int, lines, key: str, *, paid=True) -> str:
+    def buy(buyer: int, lines, key: str, *, paid=True, scanner=None) -> str:
         placed = place_order(db, buyer_id=ids["buyers"][buyer], requested=lines,
-                             delivery=PICKUP, idempotency_key=key, settings=state(app).settings)
+                             delivery=PICKUP, idempotency_key=key, settings=state(app).settings,
+                             scanner_id=scanner)
         number = placed["number"]
         if paid:
             orders.pay(db, number, method="cash", reference="", user_id=ids["staff"])
         return number
 
-    buy(0, [(ids["cup"], 12), (ids["lamp"], 2)], "order-0001")
+    # Phones s1, s2 and s3 order; the counter's orders come from no phone.
+    buy(0, [(ids["cup"], 12), (ids["lamp"], 2)], "order-0001", scanner="s1")
     buy(1, [(ids["cup"], 3)], "order-0002")
-    buy(2, [(ids["lamp"], 5)], "order-0003")
+    buy(2, [(ids["lamp"], 5)], "order-0003", scanner="s3")
     orders.cancel(db, buy(1, [(ids["lamp"], 40)], "order-0004"), actor="t")
-    buy(0, [(ids["cup"], 7)], "order-0005", paid=False)
+    buy(0, [(ids["cup"], 7)], "order-0005", paid=False, scanner="s2")
     earlier = buy(1, [(ids["cup"], 4)], "order-0006")
     with db.unit_of_work() as session:
         session.execute(update(Order).where(Order.number == earlier)
@@ -72,7 +76,8 @@ def centre(app, db, make_product):
                  ("idle", "s1"), ("idle", "s4"), ("idle", "s4"), ("idle", "s5")]
         session.execute(insert(ScanEvent), [
             {"slot_id": ids["slots"][ids[name]], "zone_id": ids["zones"][ids[name]],
-             "product_id": None, "session_id": visitor, "buyer_id": None, "created_at": now}
+             "product_id": ids["products"][ids[name]], "session_id": visitor,
+             "buyer_id": None, "created_at": now}
             for name, visitor in scans])
         cart = Cart(token="t" * 40)
         session.add(cart)
@@ -144,13 +149,58 @@ def test_conversion_counts_scans_visitors_carts_and_orders_per_slot_and_zone(app
         assert funnel.visitors == len({s.session_id for s in scans})
         assert funnel.ordered == len(placed)
         assert funnel.carted == len(placed) + (1 if product.id in open_cart else 0)
+        phones = {raw["orders"][order].scanner_id for order in placed}
+        assert funnel.converted == len({s.session_id for s in scans} & phones)
     zones = {f.key: f for f in found["zone"]}
     for zone in raw["zones"].values():
         scans = [s for s in raw["scans"] if s.zone_id == zone.id]
         assert zones[zone.code].scans == len(scans)
         assert zones[zone.code].visitors == len({s.session_id for s in scans})
+        ordered_scanned = {(raw["orders"][line.order_id].scanner_id, line.product_id)
+                           for line in raw["lines"]}
+        assert zones[zone.code].converted == len(
+            {s.session_id for s in scans if (s.session_id, s.product_id) in ordered_scanned})
     # Scanned by three visitors, in a cart, never ordered: the leader.
     assert [f.key for f in found["leaders"]] == [centre["idle"]]
+
+
+def test_conversion_never_passes_100_percent_when_orders_come_from_phones_that_did_not_scan(
+        app, db, centre):
+    with db.read_session() as session:
+        found = reports.conversion(session, reports.last_days(30, TZ))
+    by_sku = {f.key: f for f in found["slot"]}
+    cup, lamp = by_sku[centre["cup"]], by_sku[centre["lamp"]]
+    # The cup: four orders (two from the counter) against two scanning phones, which both
+    # ordered it. The lamp: three orders, but of its one scanning phone only s3 ordered it;
+    # s1 ordered a lamp it never scanned.
+    assert (cup.ordered, cup.visitors, cup.converted, cup.conversion_percent) == (4, 2, 2, 100.0)
+    assert (lamp.ordered, lamp.visitors, lamp.converted, lamp.conversion_percent) == (
+        3, 1, 1, 100.0)
+    zones = {f.key: f for f in found["zone"]}
+    assert (zones["cross-border"].visitors, zones["cross-border"].converted) == (4, 1)
+    assert all(f.conversion_percent is None or 0 <= f.conversion_percent <= 100
+               for f in [*found["slot"], *found["zone"]])
+
+
+def test_an_order_from_the_phone_that_scanned_counts_for_that_phone(app, db, centre):
+    def cup():
+        state(app).scans.flush()
+        with db.read_session() as session:
+            found = reports.conversion(session, reports.last_days(30, TZ))
+        return next(f for f in found["slot"] if f.key == centre["cup"])
+
+    before = cup()
+    phone = app.test_client()
+    assert phone.get(f"/s/{centre['codes'][centre['cup']]}").status_code == 200
+    assert (cup().visitors, cup().converted) == (before.visitors + 1, before.converted)
+    assert phone.post("/api/v1/buyer", json={"phone": "13700001111", "name": "扫码客",
+                                             "business_type": "shop"}).status_code == 200
+    placed = phone.post("/api/v1/orders", headers={"Idempotency-Key": "phone-order-1"},
+                        json={"lines": [{"sku": centre["cup"], "quantity": 12}],
+                              "delivery": {"centre": "pickup"}})
+    assert placed.status_code == 201, placed.json
+    after = cup()
+    assert (after.ordered, after.converted) == (before.ordered + 1, before.converted + 1)
 
 
 def _unsold(session, since) -> dict[str, int]:

@@ -23,9 +23,10 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def pick_products(var):
-    """A product the centre stocks, and one only its factory holds, each with an order size
-    that honours MOQ, case pack and the factory's mixed-batch minimum."""
+def pick_products(var, zone: str | None = None):
+    """A product the centre stocks, and one only its factory holds (shelved in a zone, if
+    given), each with an order size that honours MOQ, case pack and the factory's mixed-batch
+    minimum."""
     db = sqlite3.connect(var / "xuanpin.db")
     rows = db.execute("""
         SELECT s.code, p.moq, p.case_pack, f.mixed_batch_min_fen, t.unit_price_fen,
@@ -36,7 +37,8 @@ def pick_products(var):
         JOIN price_tiers t ON t.product_id = p.id AND t.member_level = 'standard'
              AND t.min_quantity = p.moq
         JOIN stock_levels v ON v.product_id = p.id JOIN stock_locations l ON l.id = v.location_id
-        GROUP BY p.id ORDER BY p.id""").fetchall()
+        JOIN zones z ON z.id = s.zone_id WHERE ? IS NULL OR z.code = ?
+        GROUP BY p.id ORDER BY p.id""", (zone, zone)).fetchall()
     chosen = {}
     for code, moq, pack, minimum, price, centre, factory in rows:
         quantity = max(moq, math.ceil(minimum / price / pack) * pack)
