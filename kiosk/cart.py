@@ -9,6 +9,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from store_api.core.errors import DomainError
 from store_api.core.state import state
 from store_api.orders import buyer_session, carts
+from store_api.orders.cart_groups import by_shipper
 from store_api.orders.checkout import Delivery, check_buyer, order_from_cart, plan
 from store_api.web.form_actions import form_number
 from store_api.web.same_origin import local_target, require_same_origin
@@ -44,8 +45,10 @@ def set_quantity():
 def cart_page():
     """Show the cart with current prices and what is missing to check out."""
     buyer = buyer_session.current_buyer(db_session())
-    return render_template("kiosk/cart.html", cart=buyer_session.cart_view(db_session(), buyer),
-                           buyer=buyer)
+    cart = buyer_session.cart_view(db_session(), buyer)
+    groups = by_shipper(db_session(), cart, state().settings.orders.allocate_first)
+    return render_template("kiosk/cart.html", cart=cart, buyer=buyer, groups=groups,
+                           grouped_factories={g.factory.id for g in groups if g.factory})
 
 
 @bp.post("/buyer")

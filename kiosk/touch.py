@@ -7,7 +7,8 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from kiosk.qr import qr_svg
-from store_api.catalogue.lookup import categories, on_shelf, search
+from store_api.catalogue.finding import find
+from store_api.catalogue.lookup import categories, on_shelf
 from store_api.catalogue.zones import all_zones, zone_by_code
 from store_api.core.errors import DomainError
 from store_api.core.state import state
@@ -47,7 +48,7 @@ def browse():
     text = request.args.get("q", "")[:50].strip()
     zone = request.args.get("zone", "")[:32] or None
     category = request.args.get("category", "")[:40] or None
-    found = (search(db_session(), text, limit=60) if text
+    found = (find(db_session(), text, limit=60) if text
              else on_shelf(db_session(), zone=zone, category=category))
     found = [p for p in found if p.slot is not None and p.slot.status == "active"]
     heading = zone_by_code(db_session(), zone)

@@ -101,34 +101,28 @@ def find_slot(session: Session, code: str) -> ShelfSlot | None:
     )
 
 
-def search(session: Session, text: str, limit: int = 30) -> list[Product]:
-    """Return active products whose Chinese or English name or SKU contains the text."""
-    text = text.strip()[:50]
-    if not text:
-        return []
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return list(session.scalars(
-        select(Product)
-        .where(Product.status == "active",
-               Product.name_zh.ilike(pattern, escape="\\") | Product.name_en.ilike(
-                   pattern, escape="\\") | Product.sku.ilike(pattern, escape="\\"))
-        .options(selectinload(Product.slot), selectinload(Product.images))
-        .order_by(Product.sku).limit(limit)
-    ))
-
-
 def on_shelf(session: Session, *, zone: str | None = None, category: str | None = None,
              limit: int = 200) -> list[Product]:
     """Return active products on an active slot, of a zone or a category, by SKU."""
     query = (select(Product).join(ShelfSlot, ShelfSlot.product_id == Product.id)
              .where(Product.status == "active", ShelfSlot.status == "active")
-             .options(selectinload(Product.slot), selectinload(Product.images))
+             .options(selectinload(Product.slot), selectinload(Product.images),
+                      selectinload(Product.price_tiers))
              .order_by(Product.sku))
     if zone:
         query = query.join(Zone, Zone.id == ShelfSlot.zone_id).where(Zone.code == zone)
     if category:
         query = query.where(Product.category == category)
     return list(session.scalars(query.limit(limit)))
+
+
+def on_shelf_by_sku(session: Session, skus: list[str]) -> list[Product]:
+    """Return the active products on an active slot among SKUs, in the SKUs' order."""
+    found = {p.sku: p for p in session.scalars(
+        select(Product).join(ShelfSlot, ShelfSlot.product_id == Product.id)
+        .where(Product.sku.in_(skus), Product.status == "active", ShelfSlot.status == "active")
+        .options(selectinload(Product.slot)))}
+    return [found[sku] for sku in skus if sku in found]
 
 
 def categories(session: Session) -> list[str]:

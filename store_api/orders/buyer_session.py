@@ -13,7 +13,8 @@ from store_api.orders import carts, shortlists
 from store_api.orders import reorder as again
 from store_api.web.session import db_session
 
-CART, DEVICE, GUEST, LISTS = "cart", "device", "guest", "lists"
+CART, COMPARE, DEVICE, GUEST, LISTS = "cart", "compare", "device", "guest", "lists"
+MAX_COMPARED = 4  # side by side on a phone held upright, four columns still read
 # A plain cookie the scan page gives every phone, signed in or not: scans and the orders
 # placed from the same phone meet through it in the scan-to-order report.
 SCANNER_COOKIE = "device"
@@ -32,6 +33,24 @@ def _keep(key: str, value) -> None:
 def scanner_id() -> str | None:
     """Return the id the scan page gave this phone, if it has scanned."""
     return request.cookies.get(SCANNER_COOKIE, "")[:32] or None
+
+
+def compared() -> list[str]:
+    """Return the SKUs this device put side by side, oldest first."""
+    return [sku for sku in _kept(COMPARE, list) or [] if isinstance(sku, str)][:MAX_COMPARED]
+
+
+def compare(sku: str, *, add: bool) -> None:
+    """Put a SKU beside the others (the oldest leaves past four), or take it away."""
+    kept = [s for s in compared() if s != sku]
+    _keep(COMPARE, ([*kept, sku] if add else kept)[-MAX_COMPARED:])
+
+
+def level() -> tuple[str, str]:
+    """Return the member level this device sees prices at, and the base level."""
+    base = state().settings.catalogue.member_levels[0]
+    buyer = current_buyer(db_session())
+    return (buyer.member_level if buyer else base), base
 
 
 def cart_token() -> str | None:

@@ -1,5 +1,5 @@
 """What a shelf slot shows a buyer: the product, its ladder at their level, stock by source,
-and what other buyers ordered with it."""
+and what other buyers ordered with it; and a product's card in the phone's lists."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from store_api.buyers.models import Buyer
 from store_api.catalogue.lookup import CrossBorderFacts, LadderRow, ladder_rows
 from store_api.catalogue.models import Product, ShelfSlot
 from store_api.catalogue.pricing import level_tiers, unit_price
+from store_api.core.models import ScanEvent
 from store_api.factories.models import Factory
 from store_api.orders.models import Order, OrderLine
+from store_api.stock.inventory import free_by_product
 from store_api.stock.models import StockLevel, StockLocation
 
 _CLOSED = ("cancelled", "expired")
@@ -36,6 +38,7 @@ class SlotView:
     ladder: list[LadderRow]
     sources: list[StockSource]
     member_level: str
+    tiers: list[tuple[int, int]]  # (minimum quantity, unit price) at the buyer's level
     quantity: int
     unit_price_fen: int
     cross_border: CrossBorderFacts
@@ -99,7 +102,8 @@ def slot_view(session: Session, slot: ShelfSlot | None, *, member_levels: list[s
     level = member_level if member_level in member_levels else member_levels[0]
     levels, ladder = ladder_rows(product.price_tiers, member_levels)
     quantity = quantity_in_cart if quantity_in_cart > 0 else product.moq
-    price = unit_price(level_tiers(product.price_tiers, level, member_levels[0]), quantity)
+    tiers = level_tiers(product.price_tiers, level, member_levels[0])
+    price = unit_price(tiers, quantity)
 
     def size(prefix: str):
         values = [getattr(product, f"{prefix}_{d}_cm") for d in ("length", "width", "height")]
@@ -107,7 +111,42 @@ def slot_view(session: Session, slot: ShelfSlot | None, *, member_levels: list[s
 
     return SlotView(
         slot=slot, product=product, levels=levels, ladder=ladder,
-        sources=stock_sources(session, product.id), member_level=level, quantity=quantity,
+        sources=stock_sources(session, product.id), member_level=level,
+        tiers=[(t.min_quantity, t.unit_price_fen) for t in tiers], quantity=quantity,
         unit_price_fen=price, cross_border=CrossBorderFacts(size("packed"), size("unpacked")),
         also_ordered=also or [], quantity_in_cart=quantity_in_cart,
     )
+
+
+@dataclass(frozen=True)
+class Card:
+    """A product as the phone's lists show it: the lowest price at the buyer's level, and the
+    units free to order from every source."""
+
+    product: Product
+    from_fen: int | None
+    free: int
+
+
+def cards(session: Session, products: list[Product], *, level: str,
+          base_level: str) -> list[Card]:
+    """Return the cards of products (with their price tiers loaded), in the same order."""
+    free = free_by_product(session, [p.id for p in products])
+    return [Card(p, min((t.unit_price_fen for t in level_tiers(p.price_tiers, level,
+                                                                 base_level)), default=None),
+                 max(int(free.get(p.id, 0)), 0)) for p in products]
+
+
+def recent_scans(session: Session, scanner_id: str | None, limit: int = 6) -> list[Product]:
+    """Return the active products this phone scanned last, newest first, each once."""
+    if not scanner_id:
+        return []
+    latest = (select(ScanEvent.product_id, func.max(ScanEvent.id).label("last"))
+              .where(ScanEvent.session_id == scanner_id, ScanEvent.product_id.is_not(None))
+              .group_by(ScanEvent.product_id).order_by(func.max(ScanEvent.id).desc())
+              .limit(limit).subquery())
+    return list(session.scalars(
+        select(Product).join(latest, latest.c.product_id == Product.id)
+        .where(Product.status == "active").order_by(latest.c.last.desc())
+        .options(selectinload(Product.slot), selectinload(Product.images),
+                 selectinload(Product.price_tiers))))

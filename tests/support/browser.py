@@ -15,11 +15,12 @@ def phone_context(browser):
                                locale="zh-CN", is_mobile=True, has_touch=True)
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under var/screenshots and return its path."""
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot (of the whole page, or what the screen shows) under var/screenshots
+    and return its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

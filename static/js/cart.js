@@ -1,0 +1,37 @@
+// The cart follows its steppers: each change is saved as the form would save it, and the
+// totals, group minimums and the checkout button are taken from the page the server answers
+// with. When a line moves to another shipper the whole cart is redrawn.
+(() => {
+  const cart = document.getElementById("cart");
+  if (!cart) return;
+  cart.classList.add("live");
+  let latest = 0;
+
+  function apply(html) {
+    const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("cart");
+    if (!fresh) return;
+    if (fresh.dataset.layout !== cart.dataset.layout) {
+      window.location.reload();
+      return;
+    }
+    fresh.querySelectorAll("[data-live]").forEach((node) => {
+      const here = cart.querySelector(`[data-live="${node.dataset.live}"]`);
+      if (!here) return;
+      here.innerHTML = node.innerHTML;
+      here.className = node.className;
+      here.hidden = node.hidden;
+    });
+    cart.dataset.saved = String(latest);
+  }
+
+  cart.querySelectorAll("form.line-form").forEach((form) => {
+    const input = form.querySelector("input[name=quantity]");
+    input.addEventListener("change", async () => {
+      const mine = ++latest;
+      cart.dataset.saving = String(mine);
+      const body = new URLSearchParams(new FormData(form));
+      const answer = await fetch(form.action, { method: "POST", body, credentials: "same-origin" });
+      if (mine === latest) apply(await answer.text());
+    });
+  });
+})();
