@@ -7,6 +7,8 @@ import io
 import sqlite3
 import time
 
+from playwright.sync_api import expect
+
 from tests.support.browser import screenshot
 
 
@@ -53,9 +55,9 @@ def test_import_fix_apply_label_receive_and_scan(live_server, desk, phone, tmp_p
     desk.set_input_files("input[name=sheet]", str(sheet))
     desk.get_by_role("button", name="检查（试运行）").click()
     problems = desk.locator("table.problems tbody tr")
-    assert problems.count() == 1  # the bad row, and nothing else
+    expect(problems).to_have_count(1)  # the bad row, and nothing else
     assert problems.get_attribute("data-row") == "65" and "moq" in problems.inner_text()
-    assert desk.locator("form.apply-form").count() == 0
+    expect(desk.locator("form.apply-form")).to_have_count(0)
     screenshot(desk, "console-import-dry-run")
     assert _count(live_server, "SELECT count(*) FROM products WHERE sku = 'E2E-NEW-01'") == 0
     assert _count(live_server, "SELECT count(*) FROM products WHERE name_zh LIKE '%新包装%'") == 0
@@ -64,7 +66,7 @@ def test_import_fix_apply_label_receive_and_scan(live_server, desk, phone, tmp_p
     _write(rows, sheet)
     desk.set_input_files("input[name=sheet]", str(sheet))
     desk.get_by_role("button", name="检查（试运行）").click()
-    assert desk.locator("tr[data-sku='E2E-NEW-01']").count() == 1
+    expect(desk.locator("tr[data-sku='E2E-NEW-01']")).to_have_count(1)
     desk.get_by_role("button", name="应用").click()
     desk.wait_for_selector("section.plan[data-applied='yes']")
     assert _count(live_server, "SELECT count(*) FROM products WHERE sku = 'E2E-NEW-01'") == 1
@@ -86,18 +88,18 @@ def test_import_fix_apply_label_receive_and_scan(live_server, desk, phone, tmp_p
     desk.get_by_label("货位码、标签或 SKU").press("Enter")  # as a scanner ends a code
     desk.get_by_label("到货件数").fill("48")
     desk.get_by_role("button", name="收货", exact=True).click()
-    assert "E2E-NEW-01" in desk.locator(".notice-message").inner_text()
+    expect(desk.locator(".notice-message")).to_contain_text("E2E-NEW-01")
     screenshot(desk, "console-receiving")
 
     phone.goto(f"{base}/s/{slot}")
-    assert "端到端新品" in phone.locator("h1").inner_text()
-    assert "48" in phone.locator("li.source-centre").inner_text()
+    expect(phone.locator("h1")).to_contain_text("端到端新品")
+    expect(phone.locator("li.source-centre")).to_contain_text("48")
 
     # Scans reach the database in batches; wait for the phone's before reading the report.
-    for _ in range(50):
-        if _count(live_server, "SELECT count(*) FROM scan_events e JOIN shelf_slots s "
-                  "ON s.id = e.slot_id WHERE s.code = ?", slot):
-            break
+    deadline = time.monotonic() + 60
+    while not _count(live_server, "SELECT count(*) FROM scan_events e JOIN shelf_slots s "
+                     "ON s.id = e.slot_id WHERE s.code = ?", slot):
+        assert time.monotonic() < deadline, "the scan never reached the database"
         time.sleep(0.1)
     desk.goto(f"{base}/console/reports/conversion")
     leaders = desk.locator("section.report-section").first

@@ -5,6 +5,7 @@ import sqlite3
 import uuid
 
 import requests
+from playwright.sync_api import expect
 
 from tests.support.browser import pick_products, screenshot
 from tests.support.live import signed_in_session
@@ -38,32 +39,30 @@ def test_a_demo_factory_accepts_and_ships_and_the_buyer_sees_tracking(live_serve
     base = live_server.url
     number, login = paid_factory_order(live_server)
     phone.goto(f"{base}/orders/{number}")
-    assert "工厂已收到" in phone.locator("section.group-factory_shipment").inner_text()
+    expect(phone.locator("section.group-factory_shipment")).to_contain_text("工厂已收到")
 
     desk.goto(f"{base}/console/login")
     desk.fill("input[name=username]", login)
     desk.fill("input[name=password]", live_server.logins[login])
     desk.get_by_role("button", name="登录").click()
     desk.wait_for_url(f"{base}/portal/")
-    assert desk.locator("table.portal-stock tbody tr").count() > 0
+    desk.locator("table.portal-stock tbody tr").first.wait_for()
     screenshot(desk, "portal-stock")
 
     desk.get_by_role("link", name="转单").click()
     forward = desk.locator("section.forward", has_text=number)
-    assert "剩余发货时间" in forward.locator(".countdown").inner_text()
+    # The server writes the deadline; the page's script then counts down to it.
+    expect(forward.locator(".countdown")).to_contain_text("剩余发货时间")
     forward.get_by_role("button", name="接单").click()
-    forward = desk.locator("section.forward", has_text=number)
-    assert "工厂已接单" in forward.locator(".forward-state").inner_text()
+    expect(forward.locator(".forward-state")).to_contain_text("工厂已接单")
     forward.get_by_label("快递公司").fill("顺丰速运")
     forward.get_by_label("运单号").fill("SF1234567890")
     forward.get_by_role("button", name="发货").click()
-    forward = desk.locator("section.forward", has_text=number)
-    assert "SF1234567890" in forward.locator(".tracking").inner_text()
+    expect(forward.locator(".tracking")).to_contain_text("SF1234567890")
     screenshot(desk, "portal-forward-shipped")
 
     # The buyer's page, open all along, shows the parcel without a touch.
     tracking = phone.locator("section.group-factory_shipment .tracking", has_text="SF1234567890")
-    tracking.wait_for(timeout=10000)
-    assert tracking.inner_text() == "SF1234567890"
-    assert "顺丰速运" in phone.locator("section.group-factory_shipment").inner_text()
+    expect(tracking).to_have_text("SF1234567890", timeout=10000)
+    expect(phone.locator("section.group-factory_shipment")).to_contain_text("顺丰速运")
     screenshot(phone, "order-page-tracking")

@@ -3,6 +3,8 @@ a second browser, and start over by itself after a minute without a touch."""
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.support.browser import screenshot
 
 
@@ -31,29 +33,30 @@ def test_a_cart_built_on_the_kiosk_moves_to_a_phone(live_server, browser, phone)
     context, kiosk = kiosk_page(browser)
     try:
         kiosk.goto(f"{base}/kiosk")
-        assert kiosk.locator("a.kiosk-zone").count() == 3
+        expect(kiosk.locator("a.kiosk-zone")).to_have_count(3)
         screenshot(kiosk, "kiosk-start")
         kiosk.fill(".kiosk-search input[name=q]", "保温杯")
         kiosk.locator(".kiosk-search button").tap()
         kiosk.wait_for_url("**/kiosk/browse?q=*")
-        assert kiosk.locator(".kiosk-products a").count() > 0
+        kiosk.locator(".kiosk-products a").first.wait_for()
         sku, quantity = add_first_product_of(kiosk, base, "streamer")
         kiosk.goto(f"{base}/cart")
-        assert kiosk.locator(".cart-line").count() == 1
+        expect(kiosk.locator(".cart-line")).to_have_count(1)
         kiosk.get_by_role("link", name="带到手机").first.tap()
         kiosk.wait_for_url("**/kiosk/handoff")
         handoff = kiosk.locator("#handoff")
-        assert handoff.locator("svg").count() == 1
+        expect(handoff.locator("svg")).to_have_count(1)
         screenshot(kiosk, "kiosk-handoff")
         url = handoff.get_attribute("data-url").replace("http://127.0.0.1:8000", base)
 
         phone.goto(url)
         phone.wait_for_url(f"{base}/cart")
         line = phone.locator(".cart-line")
-        assert line.count() == 1 and str(quantity) in line.inner_html()
+        expect(line).to_have_count(1)
+        expect(line.locator("input[name=quantity]")).to_have_value(str(quantity))
         # The kiosk sees its cart gone and starts over for the next buyer, by itself.
         kiosk.wait_for_url(f"{base}/kiosk?handed=1", timeout=10000)
-        assert "已转到手机" in kiosk.locator(".notice-message").inner_text()
+        expect(kiosk.locator(".notice-message")).to_contain_text("已转到手机")
     finally:
         context.close()
 
@@ -65,12 +68,12 @@ def test_a_kiosk_left_alone_for_a_minute_starts_over(live_server, browser):
         kiosk.clock.install()
         add_first_product_of(kiosk, base, "bestseller")
         kiosk.goto(f"{base}/cart")
-        assert kiosk.locator(".cart-line").count() == 1
+        expect(kiosk.locator(".cart-line")).to_have_count(1)
         kiosk.clock.fast_forward(59_000)
         assert kiosk.url == f"{base}/cart"  # not yet
         kiosk.clock.fast_forward(2_000)
         kiosk.wait_for_url(f"{base}/kiosk?handed=")
         kiosk.goto(f"{base}/cart")
-        assert kiosk.locator(".cart-line").count() == 0
+        expect(kiosk.locator(".cart-line")).to_have_count(0)
     finally:
         context.close()

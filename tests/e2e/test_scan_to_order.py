@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.support.browser import pick_products, screenshot
 
 
@@ -13,8 +15,7 @@ def add_to_cart(page, base, code, quantity, pack):
         page.locator("form.add button.step").last.click()  # the + stepper, one case at a time
     assert int(box.input_value()) == quantity
     page.locator("form.add button[type=submit]").click()
-    page.wait_for_load_state()
-    assert f"购物车中已有 {quantity} 件" in page.locator(".in-cart").inner_text()
+    expect(page.locator(".in-cart")).to_contain_text(f"购物车中已有 {quantity} 件")
 
 
 def test_scan_to_collected_order(live_server, phone, desk):
@@ -27,7 +28,7 @@ def test_scan_to_collected_order(live_server, phone, desk):
     add_to_cart(phone, base, factory_code, factory_qty, factory_pack)
 
     phone.goto(f"{base}/cart")
-    assert phone.locator(".cart-line").count() == 2
+    expect(phone.locator(".cart-line")).to_have_count(2)
     phone.get_by_role("link", name="去结算").click()
     # Factory goods need the phone proved: a code texted to it, then the new account's details.
     phone.locator("section.sign-in-offer").get_by_role("link", name="手机号登录").click()
@@ -42,16 +43,16 @@ def test_scan_to_collected_order(live_server, phone, desk):
     phone.get_by_role("button", name="保存").click()
     phone.wait_for_url(re.compile(r".*/checkout$"))
 
-    assert phone.locator("section.group").count() == 2
-    assert phone.locator("section.group-centre").count() == 1
-    assert phone.locator("section.group-factory_shipment").count() == 1
+    expect(phone.locator("section.group")).to_have_count(2)
+    expect(phone.locator("section.group-centre")).to_have_count(1)
+    expect(phone.locator("section.group-factory_shipment")).to_have_count(1)
     phone.fill("textarea[name=ship_address]", "浙江省杭州市西湖区文三路 100 号")
     screenshot(phone, "checkout-groups")
     phone.get_by_role("button", name="提交订单").click()
     phone.wait_for_url(re.compile(r".*/orders/\w+$"))
     number = phone.url.rsplit("/", 1)[1]
-    assert "待付款" in phone.locator(".order-status").inner_text()
-    assert phone.locator("section.group").count() == 2
+    expect(phone.locator(".order-status")).to_contain_text("待付款")
+    expect(phone.locator("section.group")).to_have_count(2)
     phone.evaluate("window.__sameDocument = true")  # gone if the page reloads
 
     desk.goto(f"{base}/console/login")
@@ -62,11 +63,11 @@ def test_scan_to_collected_order(live_server, phone, desk):
     desk.get_by_role("button", name="查找").click()
     desk.select_option("select[name=method]", "cash")
     desk.get_by_role("button", name="确认收款").click()
-    assert "已付款" in desk.locator(".order-status").inner_text()
+    expect(desk.locator(".order-status")).to_contain_text("已付款")
 
     # Locators, not wait_for_function: the page's CSP refuses the eval that would need.
     phone.locator(".order-status", has_text="已付款").wait_for(timeout=10000)
-    assert "已转工厂" in phone.locator("section.group-factory_shipment").inner_text()
+    expect(phone.locator("section.group-factory_shipment")).to_contain_text("已转工厂")
 
     desk.get_by_role("button", name="已拣货").click()
     desk.get_by_role("button", name="已提货").click()
