@@ -16,6 +16,9 @@ from shelf_labels.raster import text_image
 CHINESE_MODE = b"\x1c\x26"  # FS &
 # Characters that GBK printers cannot show, and what to print instead.
 _PRINTABLE = str.maketrans({"¥": "￥", "•": "·", "–": "-", "—": "-", "“": '"', "”": '"'})
+# Control characters in a name or a reference would reach the printer as commands (ESC p opens
+# the cash drawer, GS V cuts): they are dropped, so text is only ever printed.
+_PRINTABLE.update({code: None for code in [*range(32), 127]})
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ import pytest
 
 from shelf_labels.receipts import (
     CHINESE_MODE,
+    Receipt,
+    ReceiptLine,
     display_width,
     receipt_bytes,
     two_columns,
@@ -49,3 +51,13 @@ def test_no_printed_line_is_wider_than_the_paper(width, encoding):
     for part in ("316不锈钢真空保温杯", "可定制logo", "￥11,994,525.20", "000123456789",
                  "取货柜 A-17"):
         assert part.replace(" ", "") in text.replace(" ", ""), part
+
+
+def test_control_characters_in_a_name_never_reach_the_printer_as_commands():
+    drawer, cut = b"\x1bp\x00\x19\xfa", b"\x1dV\x00"
+    sneaky = Receipt(**{**RECEIPT.__dict__, "lines": [
+        ReceiptLine("保温杯\x1bp\x00\x19\xfa\x1dV\x00", 24, 2800, "普通 ≥24")],
+        "reference": "POS\x1bp\x00\x19\xfa"})
+    data = receipt_bytes(sneaky)
+    assert drawer not in data and "保温杯".encode("gb18030") in data
+    assert data.count(cut) == receipt_bytes(RECEIPT).count(cut)  # only the receipt's own cut
