@@ -66,11 +66,14 @@ def test_a_token_and_a_webhook_secret_are_shown_once_and_work(sqlite_app):
     assert _post(admin, "/console/factories/NB-JJ/token/revoke").status_code == 303
     assert api.get("/api/v1/factory/forwards", headers=bearer).status_code == 401
 
-    for url, hours in (("ftp://erp.example/h", "24"), ("https://erp.example/h", "9999"),
-                       ("https://erp.example/h", "x")):
+    for url, hours, field in (("ftp://erp.example/h", "24", "url"),
+                              ("http://[::1/h", "24", "url"),
+                              ("https://erp.example/h", "9999", "keep_old_hours"),
+                              ("https://erp.example/h", "x", "keep_old_hours")):
         refused = _post(admin, "/console/factories/NB-JJ/webhook", url=url,
                         keep_old_hours=hours)
-        assert refused.status_code == 303
+        assert refused.status_code == 422
+        assert f'class="problem" data-field="{field}"' in refused.get_data(as_text=True)
     first = _post(admin, "/console/factories/NB-JJ/webhook", url="https://erp.example/h",
                   keep_old_hours="24").get_data(as_text=True)
     secret = re.search(r'class="shown-once">([^<]+)<', first).group(1)
@@ -172,3 +175,4 @@ def test_shelves_add_assign_move_and_retire_slots(sqlite_app, make_product):
     staff = sign_in(sqlite_app, "staff")
     assert staff.get("/console/shelves").status_code == 200
     assert _post(staff, f"/console/shelves/{new_code}/product", sku="").status_code == 403
+
