@@ -188,6 +188,13 @@ class Orders:
 
 
 @dataclass(frozen=True)
+class Fulfilment:
+    """Forwarding to factories: where their webhooks may point."""
+
+    allow_private_webhooks: bool  # webhooks to the centre's own network
+
+
+@dataclass(frozen=True)
 class Printing:
     """Receipt and label printers."""
 
@@ -255,6 +262,7 @@ SECTIONS = {
     "sms": Sms,
     "carts": Carts,
     "orders": Orders,
+    "fulfilment": Fulfilment,
     "printing": Printing,
     "labels": Labels,
     "worker": Worker,

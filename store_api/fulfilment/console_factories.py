@@ -141,8 +141,9 @@ def set_webhook(code: str):
     return _show_once(code, lambda: factories.set_webhook(
         state().db, code, request.form.get("url", "").strip(),
         keep_old_hours=form_number(request.form.get("keep_old_hours", "24")),
-        app_secret=current_app.config["SECRET_KEY"], actor=current_user.audit_actor),
-        _l("Webhook signing secret"))
+        app_secret=current_app.config["SECRET_KEY"],
+        allow_private=state().settings.fulfilment.allow_private_webhooks,
+        actor=current_user.audit_actor), _l("Webhook signing secret"))
 
 
 @routes.post("/factories/<code>/users")

@@ -16,6 +16,7 @@ from store_api.core.errors import CatalogueError, DomainError
 from store_api.core.models import utcnow
 from store_api.factories.access import factory_by_code
 from store_api.factories.models import Factory
+from store_api.fulfilment import webhook_address
 from store_api.stock.locations import factory_location
 
 FIELDS = ("code", "name_zh", "name_en", "industrial_belt_zh", "industrial_belt_en",
@@ -80,14 +81,16 @@ def _http_url(url) -> bool:
 
 
 def set_webhook(db: Database, code: str, url, *, keep_old_hours: int, app_secret: str,
-                actor: audit.Actor) -> str:
+                allow_private: bool, actor: audit.Actor) -> str:
     """Point a factory's forwards at a webhook URL with a new signing secret, and return the
-    secret, once; the old secret keeps signing for keep_old_hours while the factory switches."""
+    secret, once; the old secret keeps signing for keep_old_hours while the factory switches.
+    The URL must reach a public address unless allow_private."""
     if not _http_url(url):
         raise DomainError(_l("Give an http:// or https:// address."), field="url")
     if isinstance(keep_old_hours, bool) or not isinstance(keep_old_hours, int) or not (
             0 <= keep_old_hours <= 720):
         raise DomainError(_l("Keep the old secret for 0 to 720 hours."), field="keep_old_hours")
+    webhook_address.check_saved(url, allow_private=allow_private)
     secret = webhooks.new_secret()
     with db.unit_of_work() as session:
         factory = factory_by_code(session, code)
