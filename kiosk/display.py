@@ -49,24 +49,32 @@ SCREEN_COOKIE = "xuanpin_screen"
 
 def _this_screen():
     """The registered screen this browser is, if any (from its cookie)."""
-    return screens.find(db_session(), request.cookies.get(SCREEN_COOKIE))
+    return screens.find(db_session(), request.cookies.get(SCREEN_COOKIE),
+                        state().settings.displays)
 
 
 @bp.get("/display")
 def screen_start():
     """Where a screen starts: its zone once approved, else the code staff approve it by."""
     screen = _this_screen()
-    if screen is not None and screen.approved and screen.zone is not None:
+    if screen is None:
+        return redirect(url_for("display.new_screen"))
+    if screen.approved and screen.zone is not None:
         screens.heartbeat(state().db, screen.id)
         return redirect(url_for("display.display_page", zone=screen.zone.code))
-    if screen is None:
-        token, code = screens.register(state().db)
-    else:
-        token, code = None, screen.code
+    return render_template("kiosk/display_pairing.html", code=screen.code)
+
+
+@bp.get("/display/new")
+def new_screen():
+    """Make this browser a new screen waiting for approval and show its code; an address may
+    make only so many (limits.screen_registration), which is why this has a URL of its own."""
+    if _this_screen() is not None:
+        return redirect(url_for("display.screen_start"))
+    token, code = screens.register(state().db, state().settings.displays)
     response = make_response(render_template("kiosk/display_pairing.html", code=code))
-    if token:
-        response.set_cookie(SCREEN_COOKIE, token, max_age=10 * 365 * 24 * 3600, httponly=True,
-                            samesite="Lax")
+    response.set_cookie(SCREEN_COOKIE, token, max_age=10 * 365 * 24 * 3600, httponly=True,
+                        samesite="Lax")
     return response
 
 

@@ -18,6 +18,7 @@ from store_api.catalogue import console_shelves
 from store_api.core import events
 from store_api.core.worker import WEBHOOK_STEPS, Jobs, Topic
 from store_api.displays import console as displays_console
+from store_api.displays import screens
 from store_api.factories import access as factory_access
 from store_api.fulfilment import (
     console_factories,
@@ -66,7 +67,7 @@ TOPICS = (
 # holds this set equal to the topics the code's `enqueue` calls name.
 WRITTEN = frozenset({events.TOPIC, print_queue.TOPIC, print_queue.RENDER_TOPIC,
                      forwarding.TOPIC, forwarding.NOTICE, codes.TOPIC})
-PERIODIC = (orders.expire_overdue,)
+PERIODIC = (orders.expire_overdue, screens.forget_expired)
 JOBS = Jobs.of(TOPICS, PERIODIC)
 
 # Fulfilment's reactions to orders, which do not know it (it sits above them).

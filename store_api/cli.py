@@ -332,8 +332,10 @@ def factory_webhook(code: str, url: str, keep_old_hours: int) -> None:
 
     app = _app()
     try:
-        secret = factories.set_webhook(state(app).db, code, url, keep_old_hours=keep_old_hours,
-                                       app_secret=app.config["SECRET_KEY"], actor=CLI)
+        secret = factories.set_webhook(
+            state(app).db, code, url, keep_old_hours=keep_old_hours,
+            app_secret=app.config["SECRET_KEY"],
+            allow_private=state(app).settings.fulfilment.allow_private_webhooks, actor=CLI)
     except DomainError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"webhook of {code} set to {url}")

@@ -64,17 +64,24 @@ def _make_app(tmp_path, database_url, **overrides):
 
 
 @pytest.fixture
-def app(tmp_path, database_url):
+def app_settings():
+    """Settings the `app` and `sqlite_app` of a module are built with; a module whose tests
+    need others overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, database_url, app_settings):
     """The store server on a migrated, empty database of each kind."""
-    app = _make_app(tmp_path, database_url)
+    app = _make_app(tmp_path, database_url, **app_settings)
     yield app
     state(app).db.dispose()
 
 
 @pytest.fixture
-def sqlite_app(tmp_path):
+def sqlite_app(tmp_path, app_settings):
     """The store server on a migrated, empty SQLite database."""
-    app = _make_app(tmp_path, f"sqlite:///{tmp_path / 'test.db'}")
+    app = _make_app(tmp_path, f"sqlite:///{tmp_path / 'test.db'}", **app_settings)
     yield app
     state(app).db.dispose()
 

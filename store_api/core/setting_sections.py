@@ -98,6 +98,7 @@ class Limits:
     enabled: bool  # benchmarks from one address turn them off
     checkout: str  # orders per address
     slot_lookup: str  # slot lookups per address
+    screen_registration: str  # new zone screens per address
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,8 @@ class Displays:
     page_seconds: int  # seconds before the screen turns the page
     small_carton_litres: float  # packed litres that count as a small carton
     silent_after_s: int  # seconds without a heartbeat: silent
+    pending_screens: int  # screens waiting for approval at once
+    pending_hours: int  # hours a new screen waits before its code expires
     frame_ancestors: str  # who may frame a zone screen (CSP)
 
 
@@ -182,6 +185,13 @@ class Orders:
     hold_minutes: int  # an unpaid order holds its stock this long
     allocate_first: str  # "centre" or "factory"
     local_delivery_radius_km: float  # around the centre
+
+
+@dataclass(frozen=True)
+class Fulfilment:
+    """Forwarding to factories: where their webhooks may point."""
+
+    allow_private_webhooks: bool  # webhooks to the centre's own network
 
 
 @dataclass(frozen=True)
@@ -252,6 +262,7 @@ SECTIONS = {
     "sms": Sms,
     "carts": Carts,
     "orders": Orders,
+    "fulfilment": Fulfilment,
     "printing": Printing,
     "labels": Labels,
     "worker": Worker,

@@ -92,6 +92,7 @@ class Settings(Mapping[str, Any]):
     holds: sections.Holds
     sms: sections.Sms
     orders: sections.Orders
+    fulfilment: sections.Fulfilment
     printing: sections.Printing
     labels: sections.Labels
     worker: sections.Worker

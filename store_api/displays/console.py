@@ -21,10 +21,9 @@ routes = Routes()
 def displays_page():
     """Each zone with its pinned products, and a link to its screen."""
     zones = all_zones(db_session())
-    silent_after = state().settings.displays.silent_after_s
     return render_template("console/displays.html", zones=zones,
                            pins=displays.pins(db_session()),
-                           screens=screens.listing(db_session(), silent_after))
+                           screens=screens.listing(db_session(), state().settings.displays))
 
 
 def _act(action) -> object:
@@ -59,7 +58,8 @@ def approve_screen():
     """Approve a screen by the code it shows, or move one, to a zone."""
     return _act(lambda: screens.approve(state().db, request.form.get("code", ""),
                                                request.form.get("zone", ""),
-                                               request.form.get("name", "")))
+                                               request.form.get("name", ""),
+                                               rules=state().settings.displays))
 
 
 @routes.post("/screens/<int:screen>/remove")

@@ -69,7 +69,8 @@ def create_factory():
     return redirect(url_for("console.factory_page", code=code), 303)
 
 
-def _factory_page(code: str, *, cells=None, problems=None, shown=None, status=200):
+def _factory_page(code: str, *, cells=None, problems=None, shown=None, webhook_problems=None,
+                  status=200):
     factory = factory_access.find_factory(db_session(), code)
     if factory is None:
         abort(404)
@@ -77,8 +78,12 @@ def _factory_page(code: str, *, cells=None, problems=None, shown=None, status=20
     if cells is None:
         cells = {name: getattr(factory, name, "") for name in factories.FIELDS}
         cells["mixed_batch_min"] = format_money(factory.mixed_batch_min_fen)
+    # A refused address stays in its field, beside what is wrong with it.
+    webhook_url = (request.form.get("url", "") if webhook_problems
+                   else factory.webhook_url or "")
     return render_template("console/factory.html", factory=factory, cells=cells,
                            problems=problems or {}, users=list(portal_users), shown=shown,
+                           webhook_url=webhook_url, webhook_problems=webhook_problems or {},
                            hours=request.form.get("keep_old_hours", "24")), status
 
 
@@ -103,12 +108,18 @@ def save_factory(code: str):
     return redirect(url_for("console.factory_page", code=code), 303)
 
 
+# The webhook form's fields, whose refusals are marked beside them rather than flashed.
+WEBHOOK_FIELDS = ("url", "keep_old_hours")
+
+
 def _show_once(code: str, action, label) -> object:
     """Run an action that makes a secret and show the secret on this answer alone; it is
     never stored where it could be shown again."""
     try:
         secret = action()
     except DomainError as error:
+        if error.field in WEBHOOK_FIELDS:
+            return _factory_page(code, webhook_problems={error.field: str(error)}, status=422)
         flash(str(error), "error")
         return redirect(url_for("console.factory_page", code=code), 303)
     response = _factory_page(code, shown=(label, secret))
@@ -130,8 +141,9 @@ def set_webhook(code: str):
     return _show_once(code, lambda: factories.set_webhook(
         state().db, code, request.form.get("url", "").strip(),
         keep_old_hours=form_number(request.form.get("keep_old_hours", "24")),
-        app_secret=current_app.config["SECRET_KEY"], actor=current_user.audit_actor),
-        _l("Webhook signing secret"))
+        app_secret=current_app.config["SECRET_KEY"],
+        allow_private=state().settings.fulfilment.allow_private_webhooks,
+        actor=current_user.audit_actor), _l("Webhook signing secret"))
 
 
 @routes.post("/factories/<code>/users")

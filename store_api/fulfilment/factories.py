@@ -16,6 +16,7 @@ from store_api.core.errors import CatalogueError, DomainError
 from store_api.core.models import utcnow
 from store_api.factories.access import factory_by_code
 from store_api.factories.models import Factory
+from store_api.fulfilment import webhook_address
 from store_api.stock.locations import factory_location
 
 FIELDS = ("code", "name_zh", "name_en", "industrial_belt_zh", "industrial_belt_en",
@@ -67,17 +68,29 @@ def save(db: Database, code: str | None, cells: dict, *, actor: audit.Actor) -> 
         return existing.code
 
 
+def _http_url(url) -> bool:
+    """Whether a URL is http(s) with a host and, if it names one, a valid port."""
+    if not isinstance(url, str) or len(url) > 500:
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks it
+    except ValueError:  # a broken [IPv6] host or a port out of range
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def set_webhook(db: Database, code: str, url, *, keep_old_hours: int, app_secret: str,
-                actor: audit.Actor) -> str:
+                allow_private: bool, actor: audit.Actor) -> str:
     """Point a factory's forwards at a webhook URL with a new signing secret, and return the
-    secret, once; the old secret keeps signing for keep_old_hours while the factory switches."""
-    parts = urlsplit(url) if isinstance(url, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or len(
-            url) > 500:
+    secret, once; the old secret keeps signing for keep_old_hours while the factory switches.
+    The URL must reach a public address unless allow_private."""
+    if not _http_url(url):
         raise DomainError(_l("Give an http:// or https:// address."), field="url")
     if isinstance(keep_old_hours, bool) or not isinstance(keep_old_hours, int) or not (
             0 <= keep_old_hours <= 720):
         raise DomainError(_l("Keep the old secret for 0 to 720 hours."), field="keep_old_hours")
+    webhook_address.check_saved(url, allow_private=allow_private)
     secret = webhooks.new_secret()
     with db.unit_of_work() as session:
         factory = factory_by_code(session, code)

@@ -1,5 +1,6 @@
 """Forwarding factory groups: a forward per group at payment, delivered by the worker as a
-signed webhook (Standard Webhooks) to the factory's URL, every attempt recorded."""
+signed webhook (Standard Webhooks) to the factory's URL, at an address checked as it is sent
+(webhook_address), every attempt recorded."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from store_api.core.names import FORWARD_STATE_NAMES
 from store_api.core.state import AppState
 from store_api.core.worker import GiveUp, RetryLater, enqueue, retry
 from store_api.factories.models import Factory
+from store_api.fulfilment import webhook_address
 from store_api.fulfilment.models import (
     BEFORE_SHIPPING,
     HELD,
@@ -143,15 +145,36 @@ class EndpointGone(GiveUp):
     """The factory answered 410: it removed its endpoint, which is now turned off."""
 
 
+def _send(target: webhook_address.Target, payload: bytes, headers: dict):
+    """POST to the addresses that were checked, in the resolver's order, the next one only when
+    a connection cannot be made; the Host header and TLS still name the URL's host."""
+    tls = ({"server_hostname": target.host, "assert_hostname": target.host}
+           if target.scheme == "https" else None)
+    failed: urllib3.exceptions.HTTPError | None = None
+    for address in target.addresses:
+        pool = _http.connection_from_host(address, target.port, target.scheme, pool_kwargs=tls)
+        try:
+            return pool.urlopen("POST", target.path, body=payload, timeout=TIMEOUT,
+                                headers={**headers, "host": target.host_header},
+                                redirect=False, retries=False)
+        except urllib3.exceptions.ConnectTimeoutError as exc:  # also a refused connection
+            failed = exc
+    raise failed
+
+
 def _post(db: Database, forward_id: int, factory_id: int, url: str, message_id: str,
-          payload: bytes, signing: list[str]) -> None:
-    """POST one signed delivery and record the attempt; raise for anything but 2xx."""
+          payload: bytes, signing: list[str], *, allow_private: bool) -> None:
+    """POST one signed delivery and record the attempt; raise for anything but 2xx. A host
+    that is not public (unless allowed) is refused before anything is sent, for good."""
     headers = webhooks.headers(signing, message_id, int(time.time()), payload)
     started = time.monotonic()
     try:
-        response = _http.request("POST", url, body=payload, headers=headers, timeout=TIMEOUT,
-                                 redirect=False)
-    except urllib3.exceptions.HTTPError as exc:
+        target = webhook_address.target(url, allow_private=allow_private)
+        response = _send(target, payload, headers)
+    except webhook_address.Refused as exc:
+        _record(db, forward_id, None, started, str(exc))
+        raise GiveUp(str(exc)) from None
+    except (urllib3.exceptions.HTTPError, OSError, UnicodeError) as exc:
         _record(db, forward_id, None, started, f"{type(exc).__name__}: {exc}"[:500])
         raise RetryLater(f"network error: {exc}") from None
     status = response.status
@@ -186,7 +209,8 @@ def deliver(message, app_state: AppState) -> None:
         forward_id, factory_id = forward.id, factory.id
     _set_state(db, forward_id, ("queued",), "sending")
     try:
-        _post(db, forward_id, factory_id, url, message.message_id, payload, signing)
+        _post(db, forward_id, factory_id, url, message.message_id, payload, signing,
+              allow_private=app_state.settings.fulfilment.allow_private_webhooks)
     except EndpointGone:
         _set_state(db, forward_id, ("sending",), "queued")  # the portal shows it now
         raise
@@ -207,7 +231,8 @@ def notify(message, app_state: AppState) -> None:
             "reason": forward.reason}}, sort_keys=True).encode()
         signing = signing_secrets(factory, app_state.app.config["SECRET_KEY"])
         args = (forward.id, factory.id, factory.webhook_url)
-    _post(db, *args, message.message_id, payload, signing)
+    _post(db, *args, message.message_id, payload, signing,
+          allow_private=app_state.settings.fulfilment.allow_private_webhooks)
 
 
 def forward_payable_group(group: FulfilmentGroup, *, session: Session) -> None:

@@ -4,6 +4,7 @@ import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -39,6 +40,8 @@ _HTTP_ERRORS = {
 
 def _http_error(exc: HTTPException):
     code, message = _HTTP_ERRORS.get(exc.code, ("error", _l("The request is not valid.")))
+    if isinstance(exc, RateLimitExceeded) and exc.limit.error_message:
+        message = exc.description  # the limit's own message, translated when it was refused
     # Keep what the error's own headers say (the Allow of a 405, the Retry-After of a 429).
     headers = [(name, value) for name, value in exc.get_headers()
                if name.lower() != "content-type"]

@@ -1,10 +1,11 @@
-"""Rate limits per client address (Flask-Limiter): failed sign-ins, checkouts and slot
-lookups. Counted in Redis when it is configured, so every process and host shares the counts;
-if Redis is away the counts fall back to each process's memory rather than refusing."""
+"""Rate limits per client address (Flask-Limiter): failed sign-ins, checkouts, slot lookups and
+new zone screens. Counted in Redis when it is configured, so every process and host shares the
+counts; if Redis is away the counts fall back to each process's memory rather than refusing."""
 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -18,6 +19,13 @@ LIMITED = {
     "api.create_order": ("limits.checkout", ["POST"], False),
     "scan.product_page": ("limits.slot_lookup", None, False),
     "api.get_slot": ("limits.slot_lookup", None, False),
+    "display.new_screen": ("limits.screen_registration", None, False),
+}
+# What a refusal says where the general "too many requests" would leave the reader guessing.
+MESSAGES = {
+    "display.new_screen": _l("Too many new screens were opened from this address. Wait a while "
+                             "before opening this page again, and approve the screens already "
+                             "waiting in the console."),
 }
 
 
@@ -35,6 +43,8 @@ def init_app(app: Flask) -> None:
                       default_limits=[], key_prefix="xuanpin-limits", swallow_errors=True,
                       in_memory_fallback_enabled=bool(redis_url))
     for endpoint, (setting, methods, failures_only) in LIMITED.items():
+        message = MESSAGES.get(endpoint)
         app.view_functions[endpoint] = limiter.limit(
             settings[setting], methods=methods,
+            error_message=(lambda message=message: str(message)) if message else None,
             deduct_when=_failed if failures_only else None)(app.view_functions[endpoint])

@@ -98,7 +98,8 @@ def test_factory_webhook_sets_the_url_and_shows_the_secret_once(runner):
     assert "YK-BL" in listing and "https://erp.bolang.example/hooks" in listing
     assert "portal only" in listing
     for args, complaint in ((["NOPE", "https://x.example/h"], "no such factory"),
-                            (["YK-BL", "ftp://x.example/h"], "http")):
+                            (["YK-BL", "ftp://x.example/h"], "http"),
+                            (["YK-BL", "http://169.254.169.254/"], "allow_private_webhooks")):
         result = runner.invoke(main, ["factory-webhook", *args])
         assert result.exit_code != 0 and complaint in result.output
 

@@ -66,11 +66,14 @@ def test_a_token_and_a_webhook_secret_are_shown_once_and_work(sqlite_app):
     assert _post(admin, "/console/factories/NB-JJ/token/revoke").status_code == 303
     assert api.get("/api/v1/factory/forwards", headers=bearer).status_code == 401
 
-    for url, hours in (("ftp://erp.example/h", "24"), ("https://erp.example/h", "9999"),
-                       ("https://erp.example/h", "x")):
+    for url, hours, field in (("ftp://erp.example/h", "24", "url"),
+                              ("http://[::1/h", "24", "url"),
+                              ("https://erp.example/h", "9999", "keep_old_hours"),
+                              ("https://erp.example/h", "x", "keep_old_hours")):
         refused = _post(admin, "/console/factories/NB-JJ/webhook", url=url,
                         keep_old_hours=hours)
-        assert refused.status_code == 303
+        assert refused.status_code == 422
+        assert f'class="problem" data-field="{field}"' in refused.get_data(as_text=True)
     first = _post(admin, "/console/factories/NB-JJ/webhook", url="https://erp.example/h",
                   keep_old_hours="24").get_data(as_text=True)
     secret = re.search(r'class="shown-once">([^<]+)<', first).group(1)
@@ -172,3 +175,37 @@ def test_shelves_add_assign_move_and_retire_slots(sqlite_app, make_product):
     staff = sign_in(sqlite_app, "staff")
     assert staff.get("/console/shelves").status_code == 200
     assert _post(staff, f"/console/shelves/{new_code}/product", sku="").status_code == 403
+
+
+PRIVATE = {"http://127.0.0.1:8080/hooks": "127.0.0.1 是回环地址",
+           "http://169.254.169.254/latest/meta-data": "169.254.169.254 是链路本地地址",
+           "http://10.0.0.1/erp": "10.0.0.1 是内网地址",
+           "https://localhost/hooks": "localhost (127.0.0.1) 是回环地址",
+           "http://[::1]:9000/hooks": "::1 是回环地址",
+           "http://0.0.0.0/hooks": "0.0.0.0 是未指定地址"}
+
+
+def test_a_webhook_to_a_private_address_is_refused_on_its_field_unless_allowed(make_app):
+    strict = make_app()
+    admin = sign_in(strict, "admin")
+    _post(admin, "/console/factories", **FACTORY)
+    for url, complaint in PRIVATE.items():
+        refused = _post(admin, "/console/factories/NB-JJ/webhook", url=url, keep_old_hours="24")
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 422, url
+        field = page.split('data-field="url">')[1].split("</em>")[0]
+        assert complaint in field and "fulfilment.allow_private_webhooks" in field, url
+        assert f'value="{url}"' in page  # what was typed stays in the field
+    with state(strict).db.read_session() as session:
+        assert session.scalar(select(Factory.webhook_url)) is None
+    assert _audit(strict) == ["factory.create"]
+
+    # A factory ERP on the centre's own network, where the setting allows it.
+    lan = make_app(**{"fulfilment.allow_private_webhooks": True})
+    lan_admin = sign_in(lan, "admin", username="lan-admin")
+    for url in PRIVATE:
+        saved = _post(lan_admin, "/console/factories/NB-JJ/webhook", url=url,
+                      keep_old_hours="24")
+        assert saved.status_code == 200 and 'class="shown-once"' in saved.get_data(as_text=True)
+        with state(lan).db.read_session() as session:
+            assert session.scalar(select(Factory.webhook_url)) == url

@@ -4,6 +4,7 @@ buyer in it; pins are managed in the console, and a screen's stream says when to
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from store_api.buyers.models import Buyer
@@ -226,11 +227,13 @@ def test_a_new_screen_shows_a_code_until_staff_approve_it_with_a_zone(app, monke
     from store_api.displays import screens
 
     tv = app.test_client()
-    first = tv.get("/display")
+    assert tv.get("/display").headers["Location"] == "/display/new"
+    first = tv.get("/display/new")
     assert first.status_code == 200 and "xuanpin_screen" in first.headers["Set-Cookie"]
     code = first.get_data(as_text=True).split('id="pairing-code">')[1].split("<")[0]
     assert len(code) == 6 and set(code) <= set(screens.CODE_ALPHABET)
     assert tv.get("/display").get_data(as_text=True).count(code) == 1  # same screen, same code
+    assert tv.get("/display/new").headers["Location"] == "/display"  # and no second screen
     assert tv.get("/display/pairing.json").get_json() == {"code": code, "zone_url": None}
 
     staff, token = staff_client(app)
@@ -265,7 +268,7 @@ def test_a_new_screen_shows_a_code_until_staff_approve_it_with_a_zone(app, monke
 def test_a_forged_or_forgotten_screen_cookie_starts_over(app):
     tv = app.test_client()
     tv.set_cookie("xuanpin_screen", "x" * 40)
-    fresh = tv.get("/display")
+    fresh = tv.get("/display", follow_redirects=True)
     assert fresh.status_code == 200 and "xuanpin_screen=" in fresh.headers["Set-Cookie"]
     staff, token = staff_client(app)
     code = fresh.get_data(as_text=True).split('id="pairing-code">')[1].split("<")[0]
@@ -274,5 +277,82 @@ def test_a_forged_or_forgotten_screen_cookie_starts_over(app):
 
         screen_id = session.scalar(select(Screen.id).where(Screen.code == code))
     staff.post(f"/console/screens/{screen_id}/remove", data={"csrf_token": token})
-    again = tv.get("/display").get_data(as_text=True)
+    again = tv.get("/display", follow_redirects=True).get_data(as_text=True)
     assert code not in again and 'id="pairing-code"' in again
+
+
+def _screen_count(app) -> int:
+    from sqlalchemy import func
+
+    from store_api.displays.models import Screen
+
+    with state(app).db.read_session() as session:
+        return session.scalar(select(func.count()).select_from(Screen))
+
+
+def _new_screen(app, address="127.0.0.1"):
+    """Open /display in a fresh browser at an address; return the answer."""
+    browser = app.test_client()
+    browser.environ_base["REMOTE_ADDR"] = address  # for the redirect to /display/new too
+    return browser.get("/display", follow_redirects=True)
+
+
+def test_new_screens_from_one_address_are_limited_and_the_one_too_many_makes_no_row(make_app):
+    app = make_app(**{"limits.enabled": True, "limits.screen_registration": "3 per hour"})
+    screen = app.test_client()
+    made = [screen.get("/display", follow_redirects=True)] + [_new_screen(app) for _ in range(2)]
+    assert [answer.status_code for answer in made] == [200, 200, 200]
+    assert _screen_count(app) == 3
+    refused = _new_screen(app)
+    assert refused.status_code == 429
+    assert "从这个地址打开的新屏幕太多" in refused.get_data(as_text=True)
+    assert "xuanpin_screen" not in refused.headers.get("Set-Cookie", "")
+    assert _screen_count(app) == 3
+    # A screen already made keeps its page, and another address has its own allowance.
+    assert 'id="pairing-code"' in screen.get("/display").get_data(as_text=True)
+    assert _new_screen(app, "10.0.0.9").status_code == 200 and _screen_count(app) == 4
+
+
+def test_only_so_many_screens_wait_at_once(app_with_two_waiting):
+    app = app_with_two_waiting
+    refused = _new_screen(app)
+    assert refused.status_code == 429 and _screen_count(app) == 2
+    assert "2 个屏幕正在等待审核" in refused.get_data(as_text=True)
+    staff, token = staff_client(app)
+    with state(app).db.read_session() as session:
+        from store_api.displays.models import Screen
+
+        code = session.scalar(select(Screen.code).order_by(Screen.id).limit(1))
+    staff.post("/console/screens/approve", data={"csrf_token": token, "code": code,
+                                                 "zone": "bestseller"})
+    assert _new_screen(app).status_code == 200 and _screen_count(app) == 3
+
+
+@pytest.fixture
+def app_with_two_waiting(make_app):
+    """An app where two screens may wait at once, and two do."""
+    app = make_app(**{"displays.pending_screens": 2})
+    assert [_new_screen(app).status_code for _ in range(2)] == [200, 200]
+    return app
+
+
+def test_a_screen_waiting_longer_than_its_day_expires(app):
+    tv = app.test_client()
+    page = tv.get("/display", follow_redirects=True).get_data(as_text=True)
+    code = page.split('id="pairing-code">')[1].split("<")[0]
+    staff, token = staff_client(app)
+    hours = state(app).settings.displays.pending_hours
+    assert hours == 24
+    state(app).clock.now = utcnow() + timedelta(hours=hours, seconds=-60)
+    assert f'data-screen="{code}"' in staff.get("/console/displays").get_data(as_text=True)
+
+    state(app).clock.now = utcnow() + timedelta(seconds=120)  # a day and a minute on
+    assert f'data-screen="{code}"' not in staff.get("/console/displays").get_data(as_text=True)
+    refused = staff.post("/console/screens/approve", follow_redirects=True, data={
+        "csrf_token": token, "code": code, "zone": "streamer"})
+    assert "没有屏幕显示这个代码" in refused.get_data(as_text=True)
+    assert tv.get("/display/pairing.json").get_json()["code"] is None  # it starts over
+    assert Worker(state(app)).run_periodic() == 1  # and the worker deletes the old row
+    assert _screen_count(app) == 0
+    again = tv.get("/display", follow_redirects=True).get_data(as_text=True)
+    assert code not in again and 'id="pairing-code"' in again and _screen_count(app) == 1

@@ -189,10 +189,13 @@ def queued_forwards(tmp_path, make_product, receiver_url: str, secret: str,
     from store_api.staff.models import User
     from store_api.stock import inventory
 
+    # The receiver listens on 127.0.0.1, as a factory ERP on the centre's own network would.
     env = {"XUANPIN_PATHS_VAR_DIR": str(tmp_path / "var"), "XUANPIN_LOG_LEVEL": "WARNING",
-           "XUANPIN_WORKER_POLL_INTERVAL_S": "0.2", "XUANPIN_WORKER_LEASE_SECONDS": "4"}
+           "XUANPIN_WORKER_POLL_INTERVAL_S": "0.2", "XUANPIN_WORKER_LEASE_SECONDS": "4",
+           "XUANPIN_FULFILMENT_ALLOW_PRIVATE_WEBHOOKS": "true"}
     subprocess.run([*CLI, "init"], env={**os.environ, **env}, check=True, capture_output=True)
-    app = create_app({"paths.var_dir": env["XUANPIN_PATHS_VAR_DIR"]})
+    app = create_app({"paths.var_dir": env["XUANPIN_PATHS_VAR_DIR"],
+                      "fulfilment.allow_private_webhooks": True})
     db = state(app).db
     with db.unit_of_work() as session:
         product, _, home = make_product(session)

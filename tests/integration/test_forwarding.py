@@ -23,9 +23,16 @@ from store_api.orders.checkout import Delivery, place_order
 from store_api.staff.models import User
 from store_api.stock import inventory
 from store_api.stock.inventory import StockLine
-from tests.support.services import WebhookReceiver
+from tests.support.services import TlsListener, WebhookReceiver
 
 SHIP = Delivery(recipient_name="张三", recipient_phone="13900000000", ship_address="杭州市西湖区")
+# The receiver listens on 127.0.0.1, as a factory ERP on the centre's own network would.
+ALLOW_PRIVATE = {"fulfilment.allow_private_webhooks": True}
+
+
+@pytest.fixture
+def app_settings():
+    return ALLOW_PRIVATE
 
 
 @pytest.fixture
@@ -133,7 +140,8 @@ def test_a_worker_killed_mid_delivery_leaves_it_sent_again_under_the_same_id(
     receiver = WebhookReceiver(factory_order.secret, slow_first=1, delay=5.0)
     env = {**os.environ, "XUANPIN_DATABASE_URL": database_url,
            "XUANPIN_PATHS_VAR_DIR": str(tmp_path / "var"), "XUANPIN_WORKER_LEASE_SECONDS": "3",
-           "XUANPIN_WORKER_POLL_INTERVAL_S": "0.2", "XUANPIN_LOG_LEVEL": "WARNING"}
+           "XUANPIN_WORKER_POLL_INTERVAL_S": "0.2", "XUANPIN_LOG_LEVEL": "WARNING",
+           "XUANPIN_FULFILMENT_ALLOW_PRIVATE_WEBHOOKS": "true"}
     # The worker signs with the app's secret key; both processes must share it.
     env["XUANPIN_SERVER_SECRET_KEY"] = app.config["SECRET_KEY"]
     try:
@@ -235,3 +243,54 @@ def test_cancelling_a_delivered_forward_tells_the_factory_under_a_new_id(app, db
                                           "reason": "order_cancelled"}
     assert receiver.ids[0] == sent.message_id and receiver.ids[1] != sent.message_id
     assert [a.status_code for a in attempts(db)] == [200, 200]
+
+
+def test_a_webhook_saved_while_private_addresses_were_allowed_is_not_sent_once_they_are_not(
+        app, db, factory_order, database_url, tmp_path):
+    from store_api import create_app
+    from tests.support.clients import staff_client
+
+    receiver = WebhookReceiver(factory_order.secret)
+    # A name, resolved as it is sent: localhost answers 127.0.0.1.
+    url = receiver.url.replace("127.0.0.1", "localhost")
+    strict = create_app({"paths.var_dir": str(tmp_path / "var"), "database.url": database_url,
+                         "fulfilment.allow_private_webhooks": False})
+    try:
+        number = factory_order(url)
+        Worker(state(strict)).run_once()
+        refused = attempts(db)
+        with db.read_session() as session:
+            message = session.scalar(select(OutboxMessage).where(
+                OutboxMessage.topic == "forward.deliver"))
+            gave_up = (message.status, message.last_error)
+        staff, token = staff_client(strict)
+        board = staff.get("/console/forwards").get_data(as_text=True)
+        # Sent again where the centre allows its own network, it arrives at the checked address.
+        staff.post(f"/console/forwards/{forward(db).id}/replay", data={"csrf_token": token})
+        Worker(state(app)).run_once()
+    finally:
+        receiver.stop()
+        state(strict).db.dispose()
+    assert [(a.status_code, a.error) for a in refused] == [(None, (
+        "refused: localhost resolves to 127.0.0.1, a loopback address, and "
+        "fulfilment.allow_private_webhooks is off"))]
+    assert gave_up[0] == "dead" and "127.0.0.1, a loopback address" in gave_up[1]
+    assert number in board and "推送失败" in board  # on the staff board, not retried blindly
+    sent = forward(db)
+    assert receiver.ids == [sent.message_id] and sent.state == "submitted"
+    assert receiver.hosts == [url.split("/")[2]]  # the URL's host, sent to 127.0.0.1
+    assert [a.status_code for a in attempts(db)] == [None, 200]
+
+
+def test_an_https_webhook_goes_to_the_checked_address_under_its_host_name(app, db,
+                                                                          factory_order):
+    listener = TlsListener()
+    try:
+        factory_order(listener.url.replace("127.0.0.1", "localhost") + "/hooks")
+        Worker(state(app)).run_once()
+    finally:
+        listener.stop()
+    assert listener.names == ["localhost"]  # TLS asks for the URL's host at the address
+    [attempt] = attempts(db)
+    # ... and checks the certificate it is shown, which nobody vouches for here.
+    assert attempt.status_code is None and "CERTIFICATE_VERIFY_FAILED" in attempt.error

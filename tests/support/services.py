@@ -250,8 +250,9 @@ def quiet_handler():
 class WebhookReceiver(LocalHttpServer):
     """A factory's webhook endpoint on 127.0.0.1 that verifies every delivery.
 
-    Each verified delivery's webhook-id is recorded before answering. The first `fail_first`
-    deliveries get `fail_status`; the first `slow_first` wait `delay` seconds before answering.
+    Each verified delivery's webhook-id and Host header are recorded before answering. The first
+    `fail_first` deliveries get `fail_status`; the first `slow_first` wait `delay` seconds before
+    answering.
     """
 
     def __init__(self, secret: str, *, fail_first: int = 0, fail_status: int = 503,
@@ -261,6 +262,7 @@ class WebhookReceiver(LocalHttpServer):
         receiver = self
         self.ids: list[str] = []
         self.bodies: list[dict] = []
+        self.hosts: list[str] = []
         self.rejected = 0
         verifier = Webhook(secret)
 
@@ -276,6 +278,7 @@ class WebhookReceiver(LocalHttpServer):
                     return
                 receiver.ids.append(self.headers["webhook-id"])
                 receiver.bodies.append(parsed)
+                receiver.hosts.append(self.headers["Host"])
                 seen = len(receiver.ids)
                 if seen <= slow_first:
                     time.sleep(delay)
@@ -285,6 +288,62 @@ class WebhookReceiver(LocalHttpServer):
 
         super().__init__(Handler)
         self.url += "/hooks"
+
+
+class TlsListener:
+    """A TLS server on 127.0.0.1 with a self-signed certificate, which no client trusts: it
+    records the host name each client asks for (SNI) and ends every connection."""
+
+    def __init__(self) -> None:
+        import ssl
+        from datetime import UTC, datetime, timedelta
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+        now = datetime.now(UTC)
+        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(now - timedelta(days=1))
+                .not_valid_after(now + timedelta(days=1))
+                .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]),
+                               critical=False)
+                .sign(key, hashes.SHA256()))
+        folder = Path(tempfile.mkdtemp(prefix="xuanpin-tls-"))
+        (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        (folder / "key.pem").write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+        shutil.rmtree(folder)
+        self.names: list[str | None] = []
+        self.context.sni_callback = lambda _sock, asked, _context: self.names.append(asked)
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"https://127.0.0.1:{self.sock.getsockname()[1]}"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        import ssl
+
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return  # stopped
+            try:
+                self.context.wrap_socket(conn, server_side=True).close()
+            except (ssl.SSLError, OSError):
+                conn.close()  # the client refused the certificate
+
+    def stop(self) -> None:
+        self.sock.close()
+        self._thread.join(5)
 
 
 class SmsService(LocalHttpServer):
