@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from store_api.catalogue.models import Product, ShelfSlot
 from store_api.catalogue.rules import format_money, whole_number_text
 from store_api.core.errors import DomainError
+from store_api.core.sheet_cells import csv_bytes, restored, xlsx_bytes
 
 MAX_ROWS = 20_000
 BASE_COLUMNS = ["sku", "factory", "name_zh", "name_en", "category", "zone", "slot",
@@ -57,6 +58,9 @@ def columns(member_levels: list[str]) -> list[str]:
 # Reading a file -------------------------------------------------------------------------------
 
 def _cell(value) -> str:
+    """A cell as text, without the quote an export put ahead of a formula-like name."""
+    if isinstance(value, str):
+        return restored(value.strip())
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -205,24 +209,10 @@ def product_cells(product: Product, member_levels: list[str]) -> list[str]:
 
 
 def write_sheet(rows: list[list[str]], member_levels: list[str], kind: str) -> bytes:
-    """Write a header and rows as CSV (UTF-8 with a byte-order mark, which Excel needs to
-    read Chinese) or XLSX."""
-    header = columns(member_levels)
-    if kind == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("products")
-        for row in (header, *rows):
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
+    """Write a header and rows as CSV or XLSX, every cell neutralised so that a name a
+    spreadsheet would take for a formula stays text; `read_sheet` takes the quote off again."""
+    table = [columns(member_levels), *rows]
+    return xlsx_bytes("products", table) if kind == "xlsx" else csv_bytes(table)
 
 
 def export(session: Session, member_levels: list[str], kind: str) -> bytes:
@@ -247,31 +237,4 @@ def template(member_levels: list[str], kind: str) -> bytes:
     }
     return write_sheet([[example.get(name, "") for name in columns(member_levels)]],
                        member_levels, kind)
-
-
-# Planning: what each row would do --------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
