@@ -13,6 +13,8 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Generator, Iterator, Sequence
+from xml.etree import ElementTree
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from store_api.catalogue.models import Product, ShelfSlot
 from store_api.catalogue.rules import format_money, whole_number_text
 from store_api.core.errors import DomainError
+from store_api.core.sheet_cells import csv_bytes, restored, xlsx_bytes
 
 MAX_ROWS = 20_000
 BASE_COLUMNS = ["sku", "factory", "name_zh", "name_en", "category", "zone", "slot",
@@ -57,6 +60,9 @@ def columns(member_levels: list[str]) -> list[str]:
 # Reading a file -------------------------------------------------------------------------------
 
 def _cell(value) -> str:
+    """A cell as text, without the quote an export put ahead of a formula-like name."""
+    if isinstance(value, str):
+        return restored(value.strip())
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -76,32 +82,64 @@ def _decode(data: bytes) -> str:
     raise SheetError(_l("The file is neither UTF-8 nor GB18030 text."))
 
 
-def _raw_rows(filename: str, data: bytes):
-    name = filename.lower()
-    if name.endswith(".csv"):
+def _csv_rows(data: bytes) -> Generator[list, None, None]:
+    rows = csv.reader(io.StringIO(_decode(data), newline=""))
+    while True:
         try:
-            return list(csv.reader(io.StringIO(_decode(data), newline="")))
+            row = next(rows)
+        except StopIteration:
+            return
         except csv.Error:
             raise SheetError(_l("The file is not a readable CSV file.")) from None
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+        yield row
 
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-            book.close()
-            return rows
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError):
-            raise SheetError(_l("The file is not a readable XLSX workbook.")) from None
+
+# What openpyxl raises for a file that is not a workbook, or one whose sheet is cut short or
+# broken; rows are parsed as they are read, so these can come from any row.
+_XLSX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError,
+                ElementTree.ParseError)
+
+
+def _xlsx_rows(data: bytes) -> Generator[tuple, None, None]:
+    from openpyxl import load_workbook
+
+    unreadable = _l("The file is not a readable XLSX workbook.")
+    try:
+        # Read-only, the sheet's rows are parsed as they are asked for, never all at once.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = book.worksheets[0].iter_rows(values_only=True)
+    except _XLSX_ERRORS:
+        raise SheetError(unreadable) from None
+    try:
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except _XLSX_ERRORS:
+                raise SheetError(unreadable) from None
+            yield row
+    finally:
+        book.close()
+
+
+def sheet_rows(filename: str, data: bytes) -> Generator[Sequence, None, None]:
+    """A CSV or XLSX file's rows of cells, read one at a time as they are asked for."""
+    name = filename.lower()
+    if name.endswith(".csv"):
+        return _csv_rows(data)
+    if name.endswith(".xlsx"):
+        return _xlsx_rows(data)
     raise SheetError(_l("Send a .csv or .xlsx file."), field="file")
 
 
-def read_sheet(filename: str, data: bytes, member_levels: list[str]) -> Sheet:
-    """Read a sheet's rows as (row number as a spreadsheet shows it, column -> text)."""
-    rows = _raw_rows(filename, data)
-    if not rows:
+def rows_to_sheet(rows: Iterator[Sequence], member_levels: list[str]) -> Sheet:
+    """Check the header row and take the products' rows, refusing a sheet as soon as it
+    passes MAX_ROWS, before the rest of the file is read."""
+    first = next(rows, None)
+    if first is None:
         raise SheetError(_l("The file is empty."))
-    header = [_cell(value).lower() for value in rows[0]]
+    header = [_cell(value).lower() for value in first]
     known = columns(member_levels)
     unknown = [name for name in header if name and name not in known]
     missing = [name for name in BASE_COLUMNS + [f"price_{member_levels[0]}"]
@@ -113,12 +151,25 @@ def read_sheet(filename: str, data: bytes, member_levels: list[str]) -> Sheet:
                "%(missing)s; repeated %(repeated)s."),
             unknown=", ".join(unknown) or "-", missing=", ".join(missing) or "-",
             repeated=", ".join(repeated) or "-")
-    body = [(number, row) for number, row in enumerate(rows[1:], start=2)
-            if any(_cell(value) for value in row)]
-    if len(body) > MAX_ROWS:
-        raise SheetError(_l("A sheet may hold at most %(limit)s products."), limit=MAX_ROWS)
+    body = []
+    for number, row in enumerate(rows, start=2):
+        if not any(_cell(value) for value in row):
+            continue
+        if len(body) == MAX_ROWS:
+            raise SheetError(_l("A sheet may hold at most %(limit)s products."), limit=MAX_ROWS)
+        body.append((number, row))
+    # Cells become text only once the sheet is known to fit, which keeps a refusal quick.
     return [(number, {name: _cell(value) for name, value in zip(header, row, strict=False)
                       if name}) for number, row in body]
+
+
+def read_sheet(filename: str, data: bytes, member_levels: list[str]) -> Sheet:
+    """Read a sheet's rows as (row number as a spreadsheet shows it, column -> text)."""
+    rows = sheet_rows(filename, data)
+    try:
+        return rows_to_sheet(rows, member_levels)
+    finally:
+        rows.close()  # a refused sheet's workbook is closed now, not when collected
 
 
 # From text cells to the fields the catalogue rules check --------------------------------------
@@ -205,24 +256,10 @@ def product_cells(product: Product, member_levels: list[str]) -> list[str]:
 
 
 def write_sheet(rows: list[list[str]], member_levels: list[str], kind: str) -> bytes:
-    """Write a header and rows as CSV (UTF-8 with a byte-order mark, which Excel needs to
-    read Chinese) or XLSX."""
-    header = columns(member_levels)
-    if kind == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("products")
-        for row in (header, *rows):
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
+    """Write a header and rows as CSV or XLSX, every cell neutralised so that a name a
+    spreadsheet would take for a formula stays text; `read_sheet` takes the quote off again."""
+    table = [columns(member_levels), *rows]
+    return xlsx_bytes("products", table) if kind == "xlsx" else csv_bytes(table)
 
 
 def export(session: Session, member_levels: list[str], kind: str) -> bytes:
@@ -247,31 +284,4 @@ def template(member_levels: list[str], kind: str) -> bytes:
     }
     return write_sheet([[example.get(name, "") for name in columns(member_levels)]],
                        member_levels, kind)
-
-
-# Planning: what each row would do --------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 

@@ -3,7 +3,6 @@ statement as CSV and PDF. PDFs embed the label font, so Chinese shows on any mac
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -15,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from shelf_labels.pdf import register_font
+from store_api.core.sheet_cells import csv_bytes
 from store_api.fulfilment.consignment import Statement
 
 
@@ -82,11 +82,8 @@ def statement_rows(statement: Statement) -> list[list]:
 
 
 def statement_csv(statement: Statement) -> bytes:
-    """Return the statement as CSV (UTF-8 with a byte order mark, so spreadsheets read
-    Chinese)."""
-    out = io.StringIO()
-    csv.writer(out).writerows(statement_rows(statement))
-    return ("\ufeff" + out.getvalue()).encode()
+    """Return the statement as CSV; names that look like formulas are written as text."""
+    return csv_bytes(statement_rows(statement))
 
 
 def statement_pdf(statement: Statement, font_path: Path) -> bytes:

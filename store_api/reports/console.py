@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from flask import Response, abort, render_template, request
@@ -13,6 +11,7 @@ from markupsafe import Markup
 from store_api.catalogue.rules import format_money
 from store_api.core.errors import DomainError
 from store_api.core.names import BUSINESS_TYPE_NAMES, CATEGORY_NAMES, LEVEL_NAMES
+from store_api.core.sheet_cells import csv_bytes
 from store_api.core.state import state
 from store_api.fulfilment.consignment import Period, period
 from store_api.reports import reports
@@ -161,11 +160,10 @@ def report_csv(name: str):
     """One report's tables as CSV, each row led by its table's title."""
     if name not in REPORTS:
         abort(404)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    rows = []
     for section in REPORTS[name][1](_period()):
-        writer.writerow([_l("Table"), *(str(c) for c in section.columns)])
-        writer.writerows([str(section.title), *row] for row in section.rows)
-    return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv; charset=utf-8",
+        rows.append([_l("Table"), *(str(c) for c in section.columns)])
+        rows += [[str(section.title), *row] for row in section.rows]
+    return Response(csv_bytes(rows), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 

@@ -1,17 +1,21 @@
-"""A buyer's or factory's text in a factory's PDFs prints as typed: markup, links and image
-tags are text, never reportlab's markup."""
+"""A buyer's or factory's text in a factory's documents stays text: in the PDFs markup, links
+and image tags print as typed, never as reportlab's markup; in the CSV statement a name that
+looks like a formula is quoted, and amounts stay numbers."""
 
+import csv
+import io
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from store_api.fulfilment.consignment import Statement, StatementLine, period
-from store_api.fulfilment.documents import pick_list_pdf, statement_pdf
+from store_api.fulfilment.consignment import ReturnLine, Statement, StatementLine, period
+from store_api.fulfilment.documents import pick_list_pdf, statement_csv, statement_pdf
 from tests.support.services import unavailable
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-1+1", "@SUM(A1)"]
 HOSTILE = ["<b>", '<a href="http://evil.example/">点我</a>', '<img src="/etc/passwd"/>',
            "A & B <br/> 5 < 6"]
 
@@ -49,3 +53,20 @@ def test_the_statement_prints_names_as_typed(text_of, hostile):
                           [StatementLine("CUP-1", hostile, 3, 1000)], [])
     text = squeezed(text_of(statement_pdf(statement, FONT)))
     assert text.count(squeezed(hostile)) == 2 and "￥30.00" in text
+
+
+def test_the_statement_csv_quotes_names_that_look_like_formulas_and_keeps_amounts_numbers():
+    # Net units go below nought when buyers brought back more than they bought this month.
+    lines = [StatementLine(text, text, units, 1000) for text, units in zip(FORMULAS, (3, -2, 1, 1),
+                                                                         strict=True)]
+    returns = [ReturnLine(text, text, 2, 800) for text in FORMULAS]
+    statement = Statement(period("2026-11-01", "2026-11-30", "Asia/Shanghai"), "F1", "厂",
+                          lines + [StatementLine("CUP-9", "杯", -7, 1000)], returns)
+    rows = list(csv.reader(io.StringIO(statement_csv(statement).decode("utf-8-sig"),
+                                       newline="")))
+    quoted = ["'" + text for text in FORMULAS]
+    assert [row[1:3] for row in rows if row[0] == "sale"][:4] == [[q, q] for q in quoted]
+    assert [row[1:3] for row in rows if row[0] == "return"] == [[q, q] for q in quoted]
+    assert rows[2][3:] == ["-2", "1000", "-2000"]
+    assert rows[5][3:] == ["-7", "1000", "-7000"]
+    assert rows[-1] == ["total_owed", "", "", "", "", "-4000"]

@@ -7,8 +7,9 @@ import io
 import subprocess
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from store_api.catalogue.models import Product
 from store_api.core.models import utcnow
 from store_api.core.state import state
 from store_api.fulfilment import consignment as consignment_service
@@ -97,6 +98,21 @@ def test_pick_list_and_statement_documents(app, consignment):
     assert "60.00" in _pdf_text(statement_pdf) and a.sku in _pdf_text(statement_pdf)
     assert client.get("/portal/statement?month=2026-13").status_code == 404
 
+
+
+def test_the_statement_csv_writes_a_name_that_looks_like_a_formula_as_text(app, consignment):
+    a = consignment.a
+    client, token = portal_client(app, a)
+    client.post(f"/portal/forwards/{a.forwards[0]}/ship",
+                data={"csrf_token": token, "carrier": "顺丰", "tracking_number": "SF1"})
+    month = consignment_service.this_month(state(app).settings["centre.timezone"])
+    for text in ('=HYPERLINK("http://x","y")', "+1", "-1+1", "@SUM(A1)"):
+        with state(app).db.unit_of_work() as session:
+            session.execute(update(Product).where(Product.id == a.product_id)
+                            .values(sku=text, name_zh=text))
+        rows = list(csv.reader(io.StringIO(client.get(
+            f"/portal/statement.csv?month={month}").data.decode("utf-8-sig"), newline="")))
+        assert rows[1] == ["sale", "'" + text, "'" + text, "12", "500", "6000"]
 
 def test_unsold_stock_is_offered_and_taken_back(app, consignment, monkeypatch):
     a = consignment.a

@@ -22,10 +22,12 @@ from store_api.staff.models import User
 from store_api.stock import inventory
 from store_api.stock.inventory import StockLine
 from store_api.stock.models import StockLedgerEntry
-from tests.support.clients import staff_client
+from tests.support.clients import sign_in, staff_client
 
 PICKUP = Delivery()
 TZ = "Asia/Shanghai"
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-1+1", "@SUM(A1)"]
+REPORT_NAMES = ("sales", "conversion", "slow-movers", "velocity", "buyers", "business-types")
 
 
 @pytest.fixture
@@ -265,11 +267,9 @@ def test_velocity_buyers_and_what_each_type_buys(app, db, centre):
 
 def test_every_report_page_draws_a_chart_and_its_csv_carries_the_same_rows(app, db, centre,
                                                                           monkeypatch):
-    from tests.support.clients import sign_in
-
     later = utcnow() + timedelta(days=31)  # so the slow movers' report has rows
     client = sign_in(app, "manager")
-    for name in ("sales", "conversion", "slow-movers", "velocity", "buyers", "business-types"):
+    for name in REPORT_NAMES:
         # The other reports look at this month; only the slow movers need a month to pass.
         state(app).clock.now = later if name == "slow-movers" else None
         page = client.get(f"/console/reports/{name}")
@@ -283,3 +283,24 @@ def test_every_report_page_draws_a_chart_and_its_csv_carries_the_same_rows(app, 
     assert sorted(row[1] for row in rows if row[1] in ("bestseller", "cross-border")) == [
         "bestseller", "cross-border"]
     assert staff_client(app, "plainstaff")[0].get("/console/reports/sales").status_code == 403
+
+
+def test_every_report_csv_writes_names_that_look_like_formulas_as_text(app, db, centre):
+    h0, h1, h2, h3 = ("'" + text for text in FORMULAS)
+    categories = {"cup": FORMULAS[0], "lamp": FORMULAS[3], "idle": FORMULAS[2]}
+    with db.unit_of_work() as session:
+        for name, text in zip(("cup", "lamp", "idle"), FORMULAS[:3], strict=True):
+            product = session.scalar(select(Product).where(Product.sku == centre[name]))
+            product.sku = product.name_zh = product.name_en = product.factory.code = text
+            product.category = categories[name]
+    # Which texts each report shows: factories' codes, SKUs, names or categories.
+    expected = {"sales": {h0, h1}, "conversion": {h0, h1, h2}, "slow-movers": {h0, h1, h2},
+                "velocity": {h0, h1}, "buyers": set(), "business-types": {h0, h3}}
+    later = utcnow() + timedelta(days=31)
+    client = sign_in(app, "manager")
+    for name in REPORT_NAMES:
+        state(app).clock.now = later if name == "slow-movers" else None
+        text = client.get(f"/console/reports/{name}.csv").data.decode("utf-8-sig")
+        cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+        assert [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
+        assert {cell for cell in cells if cell.startswith("'")} == expected[name], name
