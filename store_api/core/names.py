@@ -97,6 +97,17 @@ PRINT_STATUS_NAMES = {
     "done": _l("printed"),
     "failed": _l("failed"),
 }
+# The printers a print job goes to, by the name the queue gives them.
+PRINTER_NAMES = {
+    "counter": _l("Receipt printer"),  # printing.receipt_printer
+    "labels": _l("Label printer"),  # printing.label_printer
+    "pdf": _l("Label sheets (PDF)"),  # rendered for download, printed from a computer
+}
+PRINT_KIND_NAMES = {
+    "receipt": _l("Receipt"),
+    "label": _l("Shelf labels"),
+    "label-pdf": _l("Shelf label sheet"),
+}
 LABEL_FACT_NAMES = {
     "name": _l("name"),
     "ladder": _l("prices"),

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from store_api.catalogue.rules import format_money
+from store_api.catalogue.zones import all_zones
 from store_api.core.errors import DomainError
 from store_api.core.names import BUSINESS_TYPE_NAMES, CATEGORY_NAMES, LEVEL_NAMES
 from store_api.core.sheet_cells import csv_bytes
@@ -32,6 +33,7 @@ class Section:
     columns: list
     rows: list[list]
     chart: Markup | None = None
+    codes: tuple[int, ...] = ()  # columns of codes, shown as they are in every language
 
 
 def _chart(title, rows: list[list], label: int, value: int, shown=str, *,
@@ -60,27 +62,33 @@ def _totals_section(title, key_title, totals, name=lambda key: key, *,
                    _chart(title, rows, 0, 2, lambda v: f"￥{v}", in_order=in_order))
 
 
+def _zone_names() -> dict[str, str]:
+    return {zone.code: localised(zone, "name") for zone in all_zones(db_session())}
+
+
 def _sales(period) -> list[Section]:
     found = reports.sales(db_session(), period)
-    return [_totals_section(_l("Sales by zone"), _l("Zone"), found["zone"]),
+    zones = _zone_names()
+    return [_totals_section(_l("Sales by zone"), _l("Zone"), found["zone"],
+                            lambda code: zones.get(code, code)),
             _totals_section(_l("Sales by factory"), _l("Factory"), found["factory"]),
             _totals_section(_l("Sales by day"), _l("Day"), found["day"], in_order=True)]
 
 
-def _funnel_section(title, funnels) -> Section:
+def _funnel_section(title, funnels, label: int = 0) -> Section:
     rows = [[f.key, localised(f, "label"), f.scans, f.visitors, f.carted, f.ordered,
              f.converted, "" if f.conversion_percent is None else f.conversion_percent]
             for f in funnels]
     return Section(title, [_l("Code"), _l("Where"), _l("Scans"), _l("Scanning visitors"),
                            _l("Carts"), _l("All orders"), _l("Visitors who ordered"),
                            _l("Scanning visitors who ordered (%)")], rows,
-                   _chart(title, rows, 0, 3))
+                   _chart(title, rows, label, 3), codes=(0,))
 
 
 def _conversion(period) -> list[Section]:
     found = reports.conversion(db_session(), period)
     return [_funnel_section(_l("Scanned but not ordered"), found["leaders"]),
-            _funnel_section(_l("Conversion by zone"), found["zone"]),
+            _funnel_section(_l("Conversion by zone"), found["zone"], label=1),  # by name
             _funnel_section(_l("Conversion by slot"), found["slot"])]
 
 

@@ -19,7 +19,9 @@ from store_api.core.names import (
     LEVEL_NAMES,
     ORDER_STATUS_NAMES,
     PAYMENT_METHOD_NAMES,
+    PRINT_KIND_NAMES,
     PRINT_STATUS_NAMES,
+    PRINTER_NAMES,
     ROLE_NAMES,
     TOPIC_NAMES,
 )
@@ -73,5 +75,5 @@ def init_app(app: Flask) -> None:
         forward_reason_names=FORWARD_REASON_NAMES, category_names=CATEGORY_NAMES,
         adjust_reason_names=ADJUST_REASON_NAMES, fulfilment_mode_names=FULFILMENT_MODE_NAMES,
         role_names=ROLE_NAMES, factory_field_names=FACTORY_FIELD_NAMES, topic_names=TOPIC_NAMES,
-        level_names=LEVEL_NAMES,
+        level_names=LEVEL_NAMES, printer_names=PRINTER_NAMES, print_kind_names=PRINT_KIND_NAMES,
     )
