@@ -1,5 +1,5 @@
 """Every page the app serves, read in Chinese by each kind of visitor: no English left outside
-names and codes.
+names and codes, and things named 名称 rather than 姓名.
 
 The demo centre is loaded, buyers order in every state an order can reach, staff pay, pick and
 cancel, factories accept, ship and reject; then staff of each role, a factory user in the portal,
@@ -436,3 +436,15 @@ def test_no_english_on_a_chinese_page(pages):
                                    for (url, word), who in sorted(found.items()))
     # The exemptions are only for what is still there: one that no longer leaks comes out.
     assert set(leaks) >= REBUILT_ELSEWHERE
+
+
+def test_things_are_named_名称_and_people_姓名(pages):
+    centre, read = pages
+    things = {"/console/products": "商品名称", "/console/factories": "工厂名称",
+              "/console/displays": "屏幕名称"}
+    people = {"/console/users", "/console/buyers", "/me"}
+    shown = {page.url: page.text for page in read if page.status == 200}
+    for url, word in things.items():
+        assert word in shown[url] and "姓名" not in shown[url], url
+    for url in people:
+        assert "姓名" in shown[url], url
