@@ -27,9 +27,9 @@ routes = Routes()
 COLUMN_NAMES = {
     "sku": _l("SKU"), "factory": _l("Factory code"), "name_zh": _l("Name (Chinese)"),
     "name_en": _l("Name (English)"), "category": _l("Category"), "zone": _l("Zone"),
-    "slot": _l("Slot (aisle-shelf-position)"), "supply_price": _l("Supply price (yuan)"),
+    "slot": _l("Slot (aisle-shelf-position)"), "supply_price": _l("Supply price (￥)"),
     "moq": _l("Minimum order (units)"), "case_pack": _l("Case pack (units)"),
-    "suggested_retail": _l("Suggested retail price (yuan)"),
+    "suggested_retail": _l("Suggested retail price (￥)"),
     "description_zh": _l("Description (Chinese)"), "description_en": _l("Description (English)"),
     "suits": _l("Suits business types"), "foldable": _l("Foldable"),
     "packed_cm": _l("Packed size (cm, L x W x H)"),

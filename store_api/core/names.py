@@ -83,7 +83,7 @@ FACTORY_FIELD_NAMES = {
     "contact_phone": _l("Contact phone"),
     "fulfilment_mode": _l("Fulfilment"),
     "dispatch_promise_hours": _l("Dispatch promise (hours)"),
-    "mixed_batch_min": _l("Mixed-batch minimum (yuan)"),
+    "mixed_batch_min": _l("Mixed-batch minimum (￥)"),
 }
 PAYMENT_METHOD_NAMES = {
     "cash": _l("Cash"),

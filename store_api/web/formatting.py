@@ -5,6 +5,7 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import format_datetime, get_locale
 
+from shelf_labels.money import yuan
 from store_api.core.names import (
     ADJUST_REASON_NAMES,
     BUSINESS_TYPE_NAMES,
@@ -26,13 +27,6 @@ from store_api.core.names import (
     TOPIC_NAMES,
 )
 from store_api.core.state import state
-
-
-def yuan(fen: int | None) -> str:
-    """Format an amount in fen as ￥12.50."""
-    if fen is None:
-        return ""
-    return f"￥{fen // 100:,}.{fen % 100:02d}"
 
 
 def localtime(moment: datetime | None) -> str:
@@ -61,7 +55,7 @@ def member_level_names() -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     """Register the helpers with Jinja."""
-    app.add_template_filter(yuan)
+    app.add_template_filter(yuan)  # the one way an amount is shown
     app.add_template_filter(localtime)
     app.add_template_filter(localdate)
     app.add_template_global(localised)

@@ -1,5 +1,5 @@
 """Every page the app serves, read in Chinese by each kind of visitor: no English left outside
-names and codes, and things named 名称 rather than 姓名.
+names and codes, amounts in ￥, and things named 名称 rather than 姓名.
 
 The demo centre is loaded, buyers order in every state an order can reach, staff pay, pick and
 cancel, factories accept, ship and reject; then staff of each role, a factory user in the portal,
@@ -436,6 +436,30 @@ def test_no_english_on_a_chinese_page(pages):
                                    for (url, word), who in sorted(found.items()))
     # The exemptions are only for what is still there: one that no longer leaks comes out.
     assert set(leaks) >= REBUILT_ELSEWHERE
+
+
+# An amount written as a bare number with two decimals, or in yuan spelt out; not a size or a
+# weight (2.24 kg), which carries its unit.
+BARE_AMOUNT = re.compile(r"(?<![￥\d.,])\d{1,3}(?:,\d{3})*\.\d\d(?![\d%])(?!\s*(?:kg|cm|mm|L|升))")
+YUAN_SPELT = re.compile(r"[¥]|\d\s*元|[（(]元[)）]|\byuan\b")
+
+
+# Pages whose two-decimal numbers are not money.
+NOT_MONEY = {"/console/reports/velocity"}  # units sold a day
+
+
+def test_amounts_are_written_with_the_full_width_yuan_sign(pages):
+    centre, read = pages
+    bare, spelt, signed = set(), set(), 0
+    for page in read:
+        text = _without_names(page.text + "\n" + page.words, centre.names)
+        if page.url not in NOT_MONEY:
+            bare |= {(page.url, amount) for amount in BARE_AMOUNT.findall(text)}
+        spelt |= {(page.url, found) for found in YUAN_SPELT.findall(text)}
+        signed += len(re.findall(r"(?<!-)￥\d{1,3}(?:,\d{3})*\.\d\d|-￥\d", text))
+    assert bare == set()
+    assert spelt == set()
+    assert signed > 100  # amounts were shown, on many pages
 
 
 def test_things_are_named_名称_and_people_姓名(pages):
