@@ -26,8 +26,8 @@ def test_cross_border_facts_show_volumetric_weight_and_the_folding_saving(demo):
     page = demo.test_client().get(f"/s/{slot_of(demo, 'TZ-HY-001')}").get_data(as_text=True)
     # 48 × 35 × 8 cm folded is 13.4 L and 2.24 kg by volume; unfolded 48 × 35 × 28 is 7.84 kg.
     assert "包装尺寸：48 × 35 × 8 厘米，13.4 升" in page
-    assert "体积重（÷6000）：2.24 千克" in page
-    assert "可折叠：体积重比展开时（7.84 千克）少 71%" in page
+    assert "体积重（÷6000）：2.24 kg" in page
+    assert "可折叠：体积重比展开时（7.84 kg）少 71%" in page
 
 
 def test_streamer_facts_show_samples_dropship_and_margin(demo):

@@ -1,5 +1,5 @@
 """Every page the app serves, read in Chinese by each kind of visitor: no English left outside
-names and codes, amounts in ￥, and things named 名称 rather than 姓名.
+names and codes, amounts in ￥, one word for kilograms, and things named 名称 rather than 姓名.
 
 The demo centre is loaded, buyers order in every state an order can reach, staff pay, pick and
 cancel, factories accept, ship and reject; then staff of each role, a factory user in the portal,
@@ -460,6 +460,18 @@ def test_amounts_are_written_with_the_full_width_yuan_sign(pages):
     assert bare == set()
     assert spelt == set()
     assert signed > 100  # amounts were shown, on many pages
+
+
+def test_kilograms_are_kg_on_every_page(pages):
+    centre, read = pages
+    other_words = {(page.url, word) for page in read
+                   for word in re.findall("千克|公斤", page.text + page.words)}
+    assert other_words == set()
+    shown = [page.url for page in read
+             if re.search(r"(\d|\{kg\}) kg\b", page.text + page.words)]
+    # The scan page of a cross-border product and the cross-border screen's words say kg.
+    assert any(url.startswith("/S/") for url in shown)
+    assert any(url == "/display/cross-border" for url in shown)
 
 
 def test_things_are_named_名称_and_people_姓名(pages):
