@@ -23,6 +23,12 @@ ORDER_STATUS_NAMES = {
     "cancelled": _l("Cancelled"),
     "expired": _l("Expired: not paid in time"),
 }
+# What the time an order closed is called, by how it closed (the buyer's order page).
+CLOSED_AT_NAMES = {
+    "completed": _l("Completed at"),
+    "cancelled": _l("Cancelled at"),
+    "expired": _l("Expired at"),
+}
 GROUP_NAMES = {
     "pickup": _l("Pick up at the counter"),  # centre stock, taken away now
     "local_delivery": _l("Local delivery"),  # centre stock, brought within the radius

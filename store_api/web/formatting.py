@@ -10,6 +10,7 @@ from store_api.core.names import (
     ADJUST_REASON_NAMES,
     BUSINESS_TYPE_NAMES,
     CATEGORY_NAMES,
+    CLOSED_AT_NAMES,
     FACTORY_FIELD_NAMES,
     FORWARD_REASON_NAMES,
     FORWARD_STATE_NAMES,
@@ -39,6 +40,11 @@ def localdate(moment: datetime | None) -> str:
     return format_datetime(moment, "yyyy-MM-dd") if moment is not None else ""
 
 
+def localdatetime(moment: datetime | None) -> str:
+    """Format a stored UTC time as the centre's local date, hour and minute."""
+    return format_datetime(moment, "yyyy-MM-dd HH:mm") if moment is not None else ""
+
+
 def localised(obj, field: str) -> str:
     """Return obj.<field>_zh or obj.<field>_en (or those keys of a dict) for the page's
     language."""
@@ -58,6 +64,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(yuan)  # the one way an amount is shown
     app.add_template_filter(localtime)
     app.add_template_filter(localdate)
+    app.add_template_filter(localdatetime)
     app.add_template_global(localised)
     app.add_template_global(lambda: str(get_locale()), "current_locale")
     app.add_template_global(lambda key: state().settings[key], "setting")
@@ -70,4 +77,5 @@ def init_app(app: Flask) -> None:
         adjust_reason_names=ADJUST_REASON_NAMES, fulfilment_mode_names=FULFILMENT_MODE_NAMES,
         role_names=ROLE_NAMES, factory_field_names=FACTORY_FIELD_NAMES, topic_names=TOPIC_NAMES,
         level_names=LEVEL_NAMES, printer_names=PRINTER_NAMES, print_kind_names=PRINT_KIND_NAMES,
+        closed_at_names=CLOSED_AT_NAMES,
     )
