@@ -8,6 +8,7 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from shelf_labels.money import yuan
 from shelf_labels.qr import runs
 from shelf_labels.templates import Template
 
@@ -74,11 +75,6 @@ class Layout:
     qr: Box
     clear: Box  # the QR with its clear margin: nothing else is drawn here
     texts: list[Text]
-
-
-def yuan(fen: int) -> str:
-    """Format fen as ￥12.50 (U+FFE5, which the label font has)."""
-    return f"￥{fen // 100}.{fen % 100:02d}"
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from escpos.printer import Dummy
 
+from shelf_labels.money import yuan
 from shelf_labels.raster import text_image
 
 CHINESE_MODE = b"\x1c\x26"  # FS &
@@ -45,11 +46,6 @@ class Receipt:
     groups: list[str]
     track_url: str
     words: dict[str, str] = field(default_factory=lambda: dict(WORDS_ZH))
-
-
-def yuan(fen: int) -> str:
-    """Format fen as ￥12.50."""
-    return f"￥{fen // 100:,}.{fen % 100:02d}"
 
 
 def display_width(text: str) -> int:

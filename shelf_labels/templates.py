@@ -24,6 +24,13 @@ class Template:
     gap_x: float
     gap_y: float
     qr: float
+    # The description in Chinese; a template without one is described in English everywhere.
+    description_zh: str = ""
+
+    def describe(self, locale: str) -> str:
+        """Return the description in the language of a locale ("zh_CN", "en")."""
+        return self.description_zh if locale.startswith("zh") and self.description_zh else (
+            self.description)
 
     @property
     def per_page(self) -> int:

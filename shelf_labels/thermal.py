@@ -7,7 +7,8 @@ from pathlib import Path
 import qrcode
 from escpos.printer import Dummy
 
-from shelf_labels.layout import QUIET_MODULES, LabelData, yuan
+from shelf_labels.layout import QUIET_MODULES, LabelData
+from shelf_labels.money import yuan
 from shelf_labels.raster import text_image
 from shelf_labels.receipts import CHINESE_MODE, encode
 

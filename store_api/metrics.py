@@ -139,4 +139,5 @@ def init_app(app: Flask) -> None:
 
         if not _allowed():
             abort(404)
-        return Response(generate_latest(_registry(state())), mimetype=CONTENT_TYPE_LATEST)
+        # content_type, not mimetype: the constant names its charset, and a mimetype gets a second.
+        return Response(generate_latest(_registry(state())), content_type=CONTENT_TYPE_LATEST)

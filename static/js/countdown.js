@@ -6,7 +6,9 @@
     clocks.forEach((clock) => {
       const left = Math.round((Date.parse(clock.dataset.due) - now) / 60000);
       const minutes = Math.abs(left);
-      const text = `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
+      // The page gives the words, in its language: "{hours} h {minutes} min".
+      const text = clock.dataset.time.replace("{hours}", Math.floor(minutes / 60))
+        .replace("{minutes}", String(minutes % 60).padStart(2, "0"));
       clock.textContent = `${left < 0 ? clock.dataset.late : clock.dataset.left} ${text}`;
       clock.classList.toggle("late", left < 0);
     });

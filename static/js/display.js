@@ -21,7 +21,6 @@
 
   const say = (key, values = {}) =>
     words[key].replace(/\{(\w+)\}/g, (_, name) => values[name]);
-  const yuan = (fen) => `￥${(fen / 100).toFixed(2)}`;
   const hhmm = (date) => date.toLocaleTimeString("zh-CN", { hour: "2-digit", minute: "2-digit", hour12: false });
   const el = (tag, className, text) => {
     const node = document.createElement(tag);
@@ -37,7 +36,7 @@
     if (f.packed_litres) parts.push(say("folded", { litres: f.packed_litres }));
     if (f.volumetric_kg) parts.push(say("volumetric", { kg: f.volumetric_kg }));
     if (f.saving_percent) parts.push(say("unfolded", { kg: f.unfolded_volumetric_kg, percent: f.saving_percent }));
-    if (f.suggested_retail_fen) parts.push(say("retail", { price: yuan(f.suggested_retail_fen) }));
+    if (f.suggested_retail_fen) parts.push(say("retail", { price: f.suggested_retail }));
     if (f.margin_percent !== undefined && f.margin_percent !== null) parts.push(say("margin", { percent: f.margin_percent }));
     if (f.scans_today !== undefined) parts.push(say("scans_today", { count: f.scans_today }));
     return parts.join(" · ");
@@ -68,7 +67,7 @@
     badges(item).forEach(([kind, label]) => tags.append(el("span", `badge ${kind}`, label)));
     text.append(tags, el("h2", "", english ? item.name_en : item.name_zh),
       el("p", "en", english ? item.name_zh : item.name_en));
-    if (item.from_fen) text.append(el("p", "price", say("from", { price: yuan(item.from_fen) })));
+    if (item.from_fen) text.append(el("p", "price", say("from", { price: item.from_price })));
     text.append(el("p", "moq", say("moq", { count: item.moq })), el("p", "facts", facts(item)));
     const qr = el("div", "qr");
     qr.innerHTML = item.qr; // an SVG the server drew from the slot's URL

@@ -11,7 +11,9 @@
     const html = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = html.getElementById("order-live");
     if (fresh) document.getElementById("order-live").replaceWith(fresh);
-    stamp.textContent = new Date().toLocaleTimeString();
+    // Said as the page's other times are: labelled, on the centre's clock.
+    const time = new Date().toLocaleTimeString("zh-CN", { timeZone: stamp.dataset.timezone, hour12: false });
+    stamp.textContent = stamp.dataset.label.replace("{time}", time);
   }
 
   function poll() {

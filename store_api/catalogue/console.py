@@ -14,6 +14,7 @@ from flask_login import current_user
 from store_api.catalogue import lookup, pictures, sheet_import, sheets
 from store_api.catalogue.models import Product
 from store_api.core.errors import CatalogueError, DomainError, RowProblem
+from store_api.core.names import LEVEL_NAMES
 from store_api.core.state import state
 from store_api.staff.auth import manager_required, staff_required
 from store_api.web.form_actions import act, problems_by_field
@@ -26,9 +27,9 @@ routes = Routes()
 COLUMN_NAMES = {
     "sku": _l("SKU"), "factory": _l("Factory code"), "name_zh": _l("Name (Chinese)"),
     "name_en": _l("Name (English)"), "category": _l("Category"), "zone": _l("Zone"),
-    "slot": _l("Slot (aisle-shelf-position)"), "supply_price": _l("Supply price (yuan)"),
+    "slot": _l("Slot (aisle-shelf-position)"), "supply_price": _l("Supply price (￥)"),
     "moq": _l("Minimum order (units)"), "case_pack": _l("Case pack (units)"),
-    "suggested_retail": _l("Suggested retail price (yuan)"),
+    "suggested_retail": _l("Suggested retail price (￥)"),
     "description_zh": _l("Description (Chinese)"), "description_en": _l("Description (English)"),
     "suits": _l("Suits business types"), "foldable": _l("Foldable"),
     "packed_cm": _l("Packed size (cm, L x W x H)"),
@@ -70,7 +71,7 @@ def _form_page(product: Product | None, cells: dict, problems=(), status: int = 
     levels, _ = _levels()
     names = dict(COLUMN_NAMES)
     names.update({f"price_{level}": _l("Price ladder, %(level)s (quantity:price; ...)",
-                                       level=level) for level in levels})
+                                       level=LEVEL_NAMES.get(level, level)) for level in levels})
     by_field = problems_by_field(problems, lambda field: _column_of(field, levels[0]))
     return render_template("console/product_form.html", product=product, cells=cells,
                            columns=sheets.columns(levels), names=names,

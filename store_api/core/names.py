@@ -23,6 +23,12 @@ ORDER_STATUS_NAMES = {
     "cancelled": _l("Cancelled"),
     "expired": _l("Expired: not paid in time"),
 }
+# What the time an order closed is called, by how it closed (the buyer's order page).
+CLOSED_AT_NAMES = {
+    "completed": _l("Completed at"),
+    "cancelled": _l("Cancelled at"),
+    "expired": _l("Expired at"),
+}
 GROUP_NAMES = {
     "pickup": _l("Pick up at the counter"),  # centre stock, taken away now
     "local_delivery": _l("Local delivery"),  # centre stock, brought within the radius
@@ -83,7 +89,7 @@ FACTORY_FIELD_NAMES = {
     "contact_phone": _l("Contact phone"),
     "fulfilment_mode": _l("Fulfilment"),
     "dispatch_promise_hours": _l("Dispatch promise (hours)"),
-    "mixed_batch_min": _l("Mixed-batch minimum (yuan)"),
+    "mixed_batch_min": _l("Mixed-batch minimum (￥)"),
 }
 PAYMENT_METHOD_NAMES = {
     "cash": _l("Cash"),
@@ -96,6 +102,17 @@ PRINT_STATUS_NAMES = {
     "printing": _l("printing"),
     "done": _l("printed"),
     "failed": _l("failed"),
+}
+# The printers a print job goes to, by the name the queue gives them.
+PRINTER_NAMES = {
+    "counter": _l("Receipt printer"),  # printing.receipt_printer
+    "labels": _l("Label printer"),  # printing.label_printer
+    "pdf": _l("Label sheets (PDF)"),  # rendered for download, printed from a computer
+}
+PRINT_KIND_NAMES = {
+    "receipt": _l("Receipt"),
+    "label": _l("Shelf labels"),
+    "label-pdf": _l("Shelf label sheet"),
 }
 LABEL_FACT_NAMES = {
     "name": _l("name"),

@@ -113,6 +113,7 @@ def load_catalogue(
         if extra["factory_stock"]:
             location = factory_location(session, product.factory)
             arrivals.append(inventory.StockLine(product.id, location.id, extra["factory_stock"]))
-        inventory.receive(session, arrivals, actor=actor, note="catalogue load")
+        # Shown on the receiving page as typed, like a delivery note staff write in Chinese.
+        inventory.receive(session, arrivals, actor=actor, note="演示中心开业首批入库")
         result.products.append(product)
     return result

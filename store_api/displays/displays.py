@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from shelf_labels.money import yuan
 from store_api.catalogue.lookup import CrossBorderFacts
 from store_api.catalogue.models import Product, ShelfSlot, Zone
 from store_api.catalogue.pricing import level_tiers
@@ -136,7 +137,8 @@ def _streamer_picks(session, products, terms, now):
         margin = round((retail - price) / retail * 100, 1) if retail and price else None
         facts[p.id] = {"sample_available": p.sample_available,
                        "dropship_allowed": p.dropship_allowed,
-                       "suggested_retail_fen": retail, "margin_percent": margin,
+                       "suggested_retail_fen": retail, "suggested_retail": yuan(retail),
+                       "margin_percent": margin,
                        "scans_today": today.get(p.id, 0)}
     picked.sort(key=lambda p: (-facts[p.id]["scans_today"], -(facts[p.id]["margin_percent"] or 0),
                                p.id))
@@ -193,10 +195,12 @@ def zone_content(session: Session, zone_code: str, terms: Terms) -> dict:
     for product_id in chosen:
         product = by_id[product_id]
         elsewhere = product.slot.zone if product.slot.zone_id != zone.id else None
+        from_fen = _from_price(product, terms.base_level)
         items.append({
             "sku": product.sku, "name_zh": product.name_zh, "name_en": product.name_en,
             "image": product.images[0].path if product.images else None,
-            "slot": product.slot.code, "from_fen": _from_price(product, terms.base_level),
+            # Amounts go to the screen written as every page writes them.
+            "slot": product.slot.code, "from_fen": from_fen, "from_price": yuan(from_fen),
             "moq": product.moq, "pinned": product_id in pins,
             "shelved_in": None if elsewhere is None else {
                 "code": elsewhere.code, "name_zh": elsewhere.name_zh,

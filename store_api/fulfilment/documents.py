@@ -13,13 +13,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from shelf_labels.money import yuan
 from shelf_labels.pdf import register_font
 from store_api.core.sheet_cells import csv_bytes
 from store_api.fulfilment.consignment import Statement
-
-
-def _yuan(fen: int) -> str:
-    return f"{fen / 100:.2f}"
 
 
 def _text(value) -> str:
@@ -90,13 +87,13 @@ def statement_pdf(statement: Statement, font_path: Path) -> bytes:
     """Return the statement as a PDF."""
     within = statement.within
     sales = [["SKU", "品名 / Name", "件数 / Units", "供货价 / Supply price", "金额 / Amount"]]
-    sales += [[line.sku, line.name_zh, line.units, _yuan(line.supply_price_fen),
-               _yuan(line.amount_fen)] for line in statement.lines]
+    sales += [[line.sku, line.name_zh, line.units, yuan(line.supply_price_fen),
+               yuan(line.amount_fen)] for line in statement.lines]
     returns = [["SKU", "品名 / Name", "件数 / Units", "退货单价 / Offer price", "价值 / Value"]]
-    returns += [[line.sku, line.name_zh, line.units, _yuan(line.offer_unit_fen),
-                 _yuan(line.value_fen)] for line in statement.returns]
+    returns += [[line.sku, line.name_zh, line.units, yuan(line.offer_unit_fen),
+                 yuan(line.value_fen)] for line in statement.returns]
     blocks = [f"{_text(statement.factory_name)} ({_text(statement.factory_code)}) · "
               f"{within.first.isoformat()} – {within.last.isoformat()}",
               "销售 / Sales", sales, "退回工厂 / Returned to the factory", returns,
-              f"<b>应付工厂 / Owed to the factory: ￥{_yuan(statement.total_fen)}</b>"]
+              f"<b>应付工厂 / Owed to the factory: {yuan(statement.total_fen)}</b>"]
     return _pdf("结算单 Settlement statement", blocks, font_path)

@@ -28,6 +28,7 @@ from store_api.factories.models import Factory
 from store_api.fulfilment import consignment, documents, fulfilment
 from store_api.fulfilment.models import HELD, OPEN_STATES, REJECT_REASONS
 from store_api.web.form_actions import act, form_number
+from store_api.web.same_origin import here
 from store_api.web.session import db_session
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -40,7 +41,7 @@ def factory_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:
-            return redirect(url_for("console.login", next=request.full_path))
+            return redirect(url_for("console.login", next=here()))
         if current_user.role != "factory" or current_user.factory_id is None:
             abort(403)
         return view(*args, **kwargs)

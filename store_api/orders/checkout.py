@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shelf_labels.codes import new_code
+from shelf_labels.money import yuan
 from store_api.buyers.models import Buyer
 from store_api.core import events
 from store_api.core.db import Database
@@ -259,7 +260,7 @@ def _write(session: Session, buyer: Buyer, key: str, request_hash: str, lines: l
         raise DomainError(
             _l("%(factory)s needs at least %(minimum)s per order; add %(missing)s more."),
             code="mixed_batch_minimum", field="lines", factory=short.factory.name_zh,
-            minimum=f"{short.minimum_fen / 100:.2f}", missing=f"{short.missing_fen / 100:.2f}")
+            minimum=yuan(short.minimum_fen), missing=yuan(short.missing_fen))
     groups = plan(session, lines, settings.orders.allocate_first)
     check_buyer(buyer, groups, delivery)
     if buyer.on_account:

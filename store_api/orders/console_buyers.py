@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from store_api.buyers import buyers, devices, member_codes, sign_in
 from store_api.buyers.models import Buyer
+from store_api.catalogue.rules import format_money
 from store_api.core.errors import DomainError
 from store_api.core.state import state
 from store_api.orders import credit, orders
@@ -56,7 +57,8 @@ def buyer_page(buyer_id: int):
         account=credit.account(session, buyer, terms_days=_terms_days()),
         entries=credit.entries(session, buyer.id), orders=orders.buyer_orders(session, buyer.id),
         devices=devices.active(session, buyer.id), methods=credit.PAYMENT_METHODS,
-        levels=state().settings.catalogue.member_levels)
+        levels=state().settings.catalogue.member_levels,
+        credit_limit=format_money(buyer.credit_limit_fen))  # as the form reads it back
 
 
 @routes.post("/buyers/<int:buyer_id>/terms")

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from shelf_labels.money import yuan
 from store_api.buyers import buyers
 from store_api.buyers.models import AccountEntry, Buyer
 from store_api.core import audit
@@ -74,10 +75,10 @@ def check(session: Session, buyer: Buyer, total_fen: int, *, but: int | None = N
     available = buyer.credit_limit_fen - owed - _open_on_account(session, buyer.id, but)
     if total_fen > available:
         raise DomainError(
-            _l("This order of ￥%(total)s is more than your credit allows: ￥%(available)s is "
+            _l("This order of %(total)s is more than your credit allows: %(available)s is "
                "available on account. Pay part of what you owe, or pay this order now."),
             code="credit_limit", field="payment", status=409,
-            total=f"{total_fen / 100:.2f}", available=f"{max(available, 0) / 100:.2f}")
+            total=yuan(total_fen), available=yuan(max(available, 0)))
 
 
 def charge(session: Session, order: Order, *, actor: str) -> None:
@@ -109,9 +110,8 @@ def record_payment(db: Database, buyer_id: int, amount_yuan, *, method, referenc
             raise NotFound(_l("There is no such buyer."), field="buyer")
         owed = account(session, buyer, terms_days=terms_days).balance_fen
         if fen > owed:
-            raise DomainError(_l("The buyer owes ￥%(owed)s; a payment cannot be more."),
-                              code="more_than_owed", field="amount",
-                              owed=f"{owed / 100:.2f}")
+            raise DomainError(_l("The buyer owes %(owed)s; a payment cannot be more."),
+                              code="more_than_owed", field="amount", owed=yuan(owed))
         session.add(AccountEntry(buyer_id=buyer.id, kind="payment", amount_fen=-fen,
                                  method=method, reference=reference.strip(),
                                  actor=actor.name[:100]))

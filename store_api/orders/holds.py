@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from shelf_labels.money import yuan
 from store_api.buyers.models import Buyer
 from store_api.core.errors import DomainError
 from store_api.core.setting_sections import Holds
@@ -68,11 +69,11 @@ def refusal(limits: Limits, held: Held, lines: list[tuple[str, int, int, int]], 
                               "first.%(hint)s"), code="hold_orders_limit", field="lines",
                            status=409, n=limits.orders, hint=hint)
     if held.value_fen + total_fen > limits.value_fen:
-        return DomainError(_l("Unpaid orders can hold at most ￥%(limit)s at once; with this one "
-                              "yours would hold ￥%(total)s.%(hint)s"),
+        return DomainError(_l("Unpaid orders can hold at most %(limit)s at once; with this one "
+                              "yours would hold %(total)s.%(hint)s"),
                            code="hold_value_limit", field="lines", status=409,
-                           limit=f"{limits.value_fen / 100:.2f}",
-                           total=f"{(held.value_fen + total_fen) / 100:.2f}", hint=hint)
+                           limit=yuan(limits.value_fen), total=yuan(held.value_fen + total_fen),
+                           hint=hint)
     for index, (sku, product_id, quantity, smallest) in enumerate(lines):
         allowed = max(math.floor(stock.get(product_id, 0) * limits.product_percent / 100),
                       smallest)

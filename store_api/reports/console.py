@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask import Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from store_api.catalogue.rules import format_money
+from shelf_labels.money import yuan
+from store_api.catalogue.zones import all_zones
 from store_api.core.errors import DomainError
 from store_api.core.names import BUSINESS_TYPE_NAMES, CATEGORY_NAMES, LEVEL_NAMES
 from store_api.core.sheet_cells import csv_bytes
@@ -32,6 +34,7 @@ class Section:
     columns: list
     rows: list[list]
     chart: Markup | None = None
+    codes: tuple[int, ...] = ()  # columns of codes, shown as they are in every language
 
 
 def _chart(title, rows: list[list], label: int, value: int, shown=str, *,
@@ -53,34 +56,53 @@ def _period() -> Period:
         return reports.last_days(30, timezone)
 
 
+class Amount(int):
+    """An amount in fen in a report's row: shown with ￥ on the page, written as plain yuan
+    ("12.50") in the CSV, where a spreadsheet reads it as a number."""
+
+    def __str__(self) -> str:
+        return yuan(self)
+
+
+def _csv_cell(cell):
+    # A number the sheet keeps as a number, to the fen: 1250 is 12.50.
+    return Decimal(int(cell)).scaleb(-2) if isinstance(cell, Amount) else cell
+
+
 def _totals_section(title, key_title, totals, name=lambda key: key, *,
                     in_order: bool = False) -> Section:
-    rows = [[name(t.key), t.units, format_money(t.amount_fen), t.orders] for t in totals]
-    return Section(title, [key_title, _l("Units"), _l("Amount (yuan)"), _l("Orders")], rows,
-                   _chart(title, rows, 0, 2, lambda v: f"￥{v}", in_order=in_order))
+    rows = [[name(t.key), t.units, Amount(t.amount_fen), t.orders] for t in totals]
+    return Section(title, [key_title, _l("Units"), _l("Amount"), _l("Orders")], rows,
+                   _chart(title, rows, 0, 2, in_order=in_order))
+
+
+def _zone_names() -> dict[str, str]:
+    return {zone.code: localised(zone, "name") for zone in all_zones(db_session())}
 
 
 def _sales(period) -> list[Section]:
     found = reports.sales(db_session(), period)
-    return [_totals_section(_l("Sales by zone"), _l("Zone"), found["zone"]),
+    zones = _zone_names()
+    return [_totals_section(_l("Sales by zone"), _l("Zone"), found["zone"],
+                            lambda code: zones.get(code, code)),
             _totals_section(_l("Sales by factory"), _l("Factory"), found["factory"]),
             _totals_section(_l("Sales by day"), _l("Day"), found["day"], in_order=True)]
 
 
-def _funnel_section(title, funnels) -> Section:
+def _funnel_section(title, funnels, label: int = 0) -> Section:
     rows = [[f.key, localised(f, "label"), f.scans, f.visitors, f.carted, f.ordered,
              f.converted, "" if f.conversion_percent is None else f.conversion_percent]
             for f in funnels]
     return Section(title, [_l("Code"), _l("Where"), _l("Scans"), _l("Scanning visitors"),
                            _l("Carts"), _l("All orders"), _l("Visitors who ordered"),
                            _l("Scanning visitors who ordered (%)")], rows,
-                   _chart(title, rows, 0, 3))
+                   _chart(title, rows, label, 3), codes=(0,))
 
 
 def _conversion(period) -> list[Section]:
     found = reports.conversion(db_session(), period)
     return [_funnel_section(_l("Scanned but not ordered"), found["leaders"]),
-            _funnel_section(_l("Conversion by zone"), found["zone"]),
+            _funnel_section(_l("Conversion by zone"), found["zone"], label=1),  # by name
             _funnel_section(_l("Conversion by slot"), found["slot"])]
 
 
@@ -88,13 +110,13 @@ def _slow_movers(period) -> list[Section]:
     settings = state().settings
     rows = [[m.factory, m.row.sku, localised(m.row, "name"), m.row.available,
              m.row.last_sale.date().isoformat() if m.row.last_sale else "",
-             format_money(m.row.offer_value_fen)]
+             Amount(m.row.offer_value_fen)]
             for m in reports.slow_movers(db_session(), settings.consignment.unsold_days,
                                          settings.consignment.return_offer_percent)]
     title = _l("No sale in %(days)s days: return candidates",
                days=settings.consignment.unsold_days)
     return [Section(title, [_l("Factory"), _l("SKU"), _l("Product"), _l("Units in the centre"),
-                            _l("Last sale"), _l("Value at the return offer (yuan)")], rows,
+                            _l("Last sale"), _l("Value at the return offer")], rows,
                     _chart(title, rows, 1, 3))]
 
 
@@ -163,7 +185,7 @@ def report_csv(name: str):
     rows = []
     for section in REPORTS[name][1](_period()):
         rows.append([_l("Table"), *(str(c) for c in section.columns)])
-        rows += [[str(section.title), *row] for row in section.rows]
+        rows += [[str(section.title), *map(_csv_cell, row)] for row in section.rows]
     return Response(csv_bytes(rows), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 

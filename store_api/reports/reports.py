@@ -174,11 +174,12 @@ def conversion(session: Session, period: Period) -> dict[str, list[Funnel]]:
         zone_carted[zone.id] += carted
         zone_ordered[zone.id] += ordered_n
         if count or carted or product is not None:
-            place = f"{zone.code} {slot.aisle}-{slot.shelf}-{slot.position}"
+            place = f"{slot.aisle}-{slot.shelf}-{slot.position}"
+            place_zh, place_en = f"{zone.name_zh} {place}", f"{zone.name_en} {place}"
             per_slot.append(Funnel(
                 product.sku if product else slot.code,
-                f"{place} {product.name_zh}" if product else place,
-                f"{place} {product.name_en}" if product else place,
+                f"{place_zh} {product.name_zh}" if product else place_zh,
+                f"{place_en} {product.name_en}" if product else place_en,
                 count, visitors, carted, ordered_n, slot_converted[slot.id]))
     zones = [Funnel(zone.code, zone.name_zh, zone.name_en, *zone_scans.get(zone_id, (0, 0)),
                     zone_carted[zone_id], zone_ordered[zone_id], zone_converted[zone_id])

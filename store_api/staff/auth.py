@@ -18,6 +18,7 @@ from store_api.core.errors import DomainError
 from store_api.core.models import utcnow
 from store_api.core.state import state
 from store_api.staff.models import User
+from store_api.web.same_origin import here
 
 # Each role may do everything the roles before it may.
 STAFF_ROLES = ("staff", "manager", "admin")
@@ -128,11 +129,15 @@ def sign_out() -> None:
 
 def wants_json() -> bool:
     """Whether the caller is an API client rather than a browser: an /api/ path, or an Accept
-    header that takes JSON at least as gladly as HTML (a browser's puts HTML first)."""
+    header that names JSON and takes it at least as gladly as HTML (a browser's puts HTML
+    first)."""
     if request.path.startswith("/api/"):
         return True
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json"
+    accept = request.accept_mimetypes
+    # A bare */* (curl, a link opened by another program) names nothing: it is sent to the
+    # sign-in page like a browser, since a console page is what it asked for.
+    named = any("json" in value for value, quality in accept if quality > 0)
+    return named and accept.quality("application/json") >= accept.quality("text/html")
 
 
 def _refuse(message, code: str, status: int):
@@ -151,7 +156,7 @@ def role_required(role: str):
             if not current_user.is_authenticated:
                 if wants_json():
                     return _refuse(_l("Sign in first."), "unauthorised", 401)
-                return redirect(url_for("console.login", next=request.full_path))
+                return redirect(url_for("console.login", next=here()))
             if not current_user.may(role):
                 return _refuse(_l("Your role may not do this."), "forbidden", 403)
             return view(*args, **kwargs)

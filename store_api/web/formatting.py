@@ -5,10 +5,12 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import format_datetime, get_locale
 
+from shelf_labels.money import yuan
 from store_api.core.names import (
     ADJUST_REASON_NAMES,
     BUSINESS_TYPE_NAMES,
     CATEGORY_NAMES,
+    CLOSED_AT_NAMES,
     FACTORY_FIELD_NAMES,
     FORWARD_REASON_NAMES,
     FORWARD_STATE_NAMES,
@@ -19,18 +21,13 @@ from store_api.core.names import (
     LEVEL_NAMES,
     ORDER_STATUS_NAMES,
     PAYMENT_METHOD_NAMES,
+    PRINT_KIND_NAMES,
     PRINT_STATUS_NAMES,
+    PRINTER_NAMES,
     ROLE_NAMES,
     TOPIC_NAMES,
 )
 from store_api.core.state import state
-
-
-def yuan(fen: int | None) -> str:
-    """Format an amount in fen as ￥12.50."""
-    if fen is None:
-        return ""
-    return f"￥{fen // 100:,}.{fen % 100:02d}"
 
 
 def localtime(moment: datetime | None) -> str:
@@ -41,6 +38,11 @@ def localtime(moment: datetime | None) -> str:
 def localdate(moment: datetime | None) -> str:
     """Format a stored UTC time as the centre's local date."""
     return format_datetime(moment, "yyyy-MM-dd") if moment is not None else ""
+
+
+def localdatetime(moment: datetime | None) -> str:
+    """Format a stored UTC time as the centre's local date, hour and minute."""
+    return format_datetime(moment, "yyyy-MM-dd HH:mm") if moment is not None else ""
 
 
 def localised(obj, field: str) -> str:
@@ -59,9 +61,10 @@ def member_level_names() -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     """Register the helpers with Jinja."""
-    app.add_template_filter(yuan)
+    app.add_template_filter(yuan)  # the one way an amount is shown
     app.add_template_filter(localtime)
     app.add_template_filter(localdate)
+    app.add_template_filter(localdatetime)
     app.add_template_global(localised)
     app.add_template_global(lambda: str(get_locale()), "current_locale")
     app.add_template_global(lambda key: state().settings[key], "setting")
@@ -73,5 +76,6 @@ def init_app(app: Flask) -> None:
         forward_reason_names=FORWARD_REASON_NAMES, category_names=CATEGORY_NAMES,
         adjust_reason_names=ADJUST_REASON_NAMES, fulfilment_mode_names=FULFILMENT_MODE_NAMES,
         role_names=ROLE_NAMES, factory_field_names=FACTORY_FIELD_NAMES, topic_names=TOPIC_NAMES,
-        level_names=LEVEL_NAMES,
+        level_names=LEVEL_NAMES, printer_names=PRINTER_NAMES, print_kind_names=PRINT_KIND_NAMES,
+        closed_at_names=CLOSED_AT_NAMES,
     )

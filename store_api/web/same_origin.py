@@ -35,3 +35,11 @@ def local_target(target: str | None, default: str) -> str:
         return default
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else default
+
+
+def here() -> str:
+    """Return this request's path and query, to come back to after signing in."""
+    # request.full_path ends in a lone "?" when there is no query: /console/? is not the
+    # address the browser asked for, so the query is added only when there is one.
+    query = request.query_string.decode("latin-1")
+    return f"{request.path}?{query}" if query else request.path

@@ -51,8 +51,12 @@ def test_a_demo_factory_accepts_and_ships_and_the_buyer_sees_tracking(live_serve
 
     desk.get_by_role("link", name="转单").click()
     forward = desk.locator("section.forward", has_text=number)
-    # The server writes the deadline; the page's script then counts down to it.
-    expect(forward.locator(".countdown")).to_contain_text("剩余发货时间")
+    # The server writes the deadline; the page's script then counts down to it, in the
+    # page's words: hours and minutes in Chinese too.
+    countdown = forward.locator(".countdown")
+    expect(countdown).to_contain_text("剩余发货时间")
+    expect(countdown).to_contain_text("小时")
+    expect(countdown).not_to_contain_text("min")
     forward.get_by_role("button", name="接单").click()
     expect(forward.locator(".forward-state")).to_contain_text("工厂已接单")
     forward.get_by_label("快递公司").fill("顺丰速运")

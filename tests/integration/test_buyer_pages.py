@@ -1,5 +1,7 @@
 """Buyer pages beyond the happy path: facts on the product page, search, forms from elsewhere."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -26,8 +28,8 @@ def test_cross_border_facts_show_volumetric_weight_and_the_folding_saving(demo):
     page = demo.test_client().get(f"/s/{slot_of(demo, 'TZ-HY-001')}").get_data(as_text=True)
     # 48 × 35 × 8 cm folded is 13.4 L and 2.24 kg by volume; unfolded 48 × 35 × 28 is 7.84 kg.
     assert "包装尺寸：48 × 35 × 8 厘米，13.4 升" in page
-    assert "体积重（÷6000）：2.24 千克" in page
-    assert "可折叠：体积重比展开时（7.84 千克）少 71%" in page
+    assert "体积重（÷6000）：2.24 kg" in page
+    assert "可折叠：体积重比展开时（7.84 kg）少 71%" in page
 
 
 def test_streamer_facts_show_samples_dropship_and_margin(demo):
@@ -160,3 +162,41 @@ def test_a_cart_line_the_catalogue_outgrew_is_flagged_and_can_be_removed(demo):
     assert client.post("/cart/set", data={"sku": "TZ-HY-001", "quantity": "0"}).status_code == 303
     with state(demo).db.read_session() as session:
         assert session.scalar(select(func.count()).select_from(CartLine)) == 0
+
+
+def test_the_order_page_names_each_time_on_the_centres_clock(sqlite_app, make_product):
+    from datetime import UTC, datetime, timedelta
+
+    from store_api.core.clock import CLOCK
+    from store_api.orders import orders
+    from store_api.staff.models import User
+    from store_api.stock import inventory
+
+    with state(sqlite_app).db.unit_of_work() as session:
+        product, centre, _ = make_product(session)
+        inventory.receive(session, [inventory.StockLine(product.id, centre.id, 50)], actor="t")
+        staff = User(username="clerk", display_name="收银", role="staff", password_hash="x")
+        session.add(staff)
+        session.flush()
+        sku, staff_id = product.sku, staff.id
+    # 17:30 on 1 March in UTC is half past one on 2 March in Shanghai.
+    CLOCK.now = datetime(2026, 3, 1, 17, 30, tzinfo=UTC)
+    phone = sqlite_app.test_client()
+    phone.post("/api/v1/buyer", json={"phone": "13800000077", "name": "丁",
+                                      "business_type": "shop"})
+    number = phone.post("/api/v1/orders", headers={"Idempotency-Key": "clock-order-1"},
+                        json={"lines": [{"sku": sku, "quantity": 2}]}).json["number"]
+    held = phone.get(f"/orders/{number}").get_data(as_text=True)
+    assert "下单时间" in held and "2026-03-02 01:30" in held
+    assert "库存为您保留至 2026-03-02 02:00" in held
+    CLOCK.now += timedelta(minutes=35)
+    orders.pay(state(sqlite_app).db, number, method="cash", reference="", user_id=staff_id)
+    CLOCK.now = datetime(2026, 3, 1, 23, 59, tzinfo=UTC)
+    orders.collect(state(sqlite_app).db, number)
+    page = phone.get(f"/orders/{number}").get_data(as_text=True)
+    times = re.findall(r"<dt>([^<]+)</dt><dd><time datetime=\"[^\"]+\">([^<]+)</time>", page)
+    assert times == [("下单时间", "2026-03-02 01:30"), ("付款时间", "2026-03-02 02:05"),
+                     ("完成时间", "2026-03-02 07:59")]
+    assert "2026-03-01" not in re.sub(r'datetime="[^"]+"', "", page)  # only in ISO for machines
+    english = phone.get(f"/orders/{number}?lang=en").get_data(as_text=True)
+    assert "Ordered at" in english and "2026-03-02 01:30" in english

@@ -60,17 +60,32 @@ def routes(sqlite_app):
 def test_every_route_sends_an_anonymous_browser_to_sign_in(sqlite_app, routes):
     client = sqlite_app.test_client()
     sqlite_app.config["WTF_CSRF_ENABLED"] = False  # so a POST reaches the sign-in check
-    for endpoint, method, url in routes:
-        answer = client.open(url, method=method, headers={"Accept": "text/html,*/*;q=0.8"})
-        assert answer.status_code == 302, (endpoint, method, answer.status_code)
-        assert answer.headers["Location"].startswith("/console/login?next="), endpoint
+    # A browser's Accept, and curl's */*, which names no JSON: both asked for a page.
+    for accept in ("text/html,*/*;q=0.8", "*/*"):
+        for endpoint, method, url in routes:
+            answer = client.open(url, method=method, headers={"Accept": accept})
+            assert answer.status_code == 302, (endpoint, method, accept, answer.status_code)
+            location = answer.headers["Location"]
+            assert location.startswith("/console/login?next="), endpoint
+            assert not location.endswith(("?", "%3F")), (endpoint, location)
+
+
+def test_sign_in_comes_back_to_the_page_asked_for(sqlite_app):
+    client = sqlite_app.test_client()
+    for url, location in (
+            ("/console/", "/console/login?next=/console/"),
+            ("/console/counter?number=X1", "/console/login?next=/console/counter?number%3DX1"),
+            ("/portal/", "/console/login?next=/portal/")):
+        answer = client.get(url, headers={"Accept": "*/*"})
+        assert answer.status_code == 302 and answer.headers["Location"] == location, (
+            url, answer.status_code, answer.headers.get("Location"))
 
 
 def test_every_route_answers_an_api_client_with_401(sqlite_app, routes):
     client = sqlite_app.test_client()
     sqlite_app.config["WTF_CSRF_ENABLED"] = False
     for endpoint, method, url in routes:
-        for accept in ("application/json", "*/*"):
+        for accept in ("application/json", "application/json, text/plain, */*"):
             answer = client.open(url, method=method, headers={"Accept": accept})
             assert answer.status_code == 401, (endpoint, method, accept)
             assert answer.get_json()["error"]["code"] == "unauthorised"

@@ -202,7 +202,7 @@ def test_cross_border_and_streamer_screens_show_their_facts(app, make_product):
     streamer = content(app, "streamer")["items"]
     assert [(i["sku"], i["facts"]) for i in streamer] == [(skus[2], {
         "sample_available": True, "dropship_allowed": False, "suggested_retail_fen": 2500,
-        "margin_percent": 60.0, "scans_today": 2})]
+        "suggested_retail": "￥25.00", "margin_percent": 60.0, "scans_today": 2})]
 
 
 def test_a_screen_page_its_content_and_its_stream(app, make_product):

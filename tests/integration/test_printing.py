@@ -182,12 +182,12 @@ def test_the_console_shows_printer_state_and_reprints(shop, printer_port):
     drain(app)
     client, token = staff_client(app)
     page = client.get("/console/counter").get_data(as_text=True)
-    assert "counter · 等待中" in page  # the receipt waits for the printer
+    assert "小票打印机 · 等待中" in page  # the receipt waits for the printer
     assert "Connection refused" in client.get("/console/prints").get_data(as_text=True)
     response = client.post(f"/console/prints/{job(app).id}/reprint", data={"csrf_token": token})
     assert response.status_code == 303
     assert len(printed_while_listening(app, printer_port)) == 1  # made due, not doubled
-    assert "counter · 已打印" in client.get("/console/counter").get_data(as_text=True)
+    assert "小票打印机 · 已打印" in client.get("/console/counter").get_data(as_text=True)
 
 
 def test_labels_sent_from_the_console_reach_the_label_printer(make_app, printer_port):

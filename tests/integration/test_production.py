@@ -60,6 +60,11 @@ def test_metrics_count_requests_by_route_and_read_queues_from_the_database(sqlit
     assert outside.status_code == 404
 
 
+def test_metrics_name_one_charset(sqlite_app):
+    kind = sqlite_app.test_client().get("/metrics").headers["Content-Type"]
+    assert kind.startswith("text/plain; version=") and kind.lower().count("charset") == 1, kind
+
+
 def test_a_database_that_cannot_be_reached_answers_503_and_says_so(tmp_path):
     # A PostgreSQL port where nothing listens.
     app = create_app({"paths.var_dir": str(tmp_path / "var"), "limits.enabled": False,

@@ -3,12 +3,14 @@ centre with known orders (one cancelled, one unpaid, one on an earlier day), sca
 
 import csv
 import io
+import re
 from collections import Counter, defaultdict
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import insert, select, update
 
+from shelf_labels.money import yuan
 from store_api.buyers.models import Buyer
 from store_api.catalogue.models import Product, ShelfSlot, Zone
 from store_api.core.models import ScanEvent, utcnow
@@ -280,8 +282,12 @@ def test_every_report_page_draws_a_chart_and_its_csv_carries_the_same_rows(app, 
         assert len(sheet.get_data(as_text=True).splitlines()) > 1, name
     rows = list(csv.reader(io.StringIO(client.get("/console/reports/sales.csv")
                                        .get_data(as_text=True).lstrip("\ufeff"))))
-    assert sorted(row[1] for row in rows if row[1] in ("bestseller", "cross-border")) == [
-        "bestseller", "cross-border"]
+    # Zones by their names, amounts as plain yuan a spreadsheet reads as numbers.
+    by_zone = [row for row in rows if row[1] in ("爆款区", "跨境区")]
+    assert sorted(row[1] for row in by_zone) == ["爆款区", "跨境区"]
+    assert all(re.fullmatch(r"\d+\.\d\d", row[3]) for row in by_zone), by_zone
+    page = client.get("/console/reports/sales").get_data(as_text=True)
+    assert all(f"<td>{yuan(round(float(row[3]) * 100))}</td>" in page for row in by_zone)
     assert staff_client(app, "plainstaff")[0].get("/console/reports/sales").status_code == 403
 
 

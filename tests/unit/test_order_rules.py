@@ -114,7 +114,7 @@ def test_open_orders_and_their_value_are_limited():
     assert _refused(GUEST, Held(2, 100, {}), 1, 100)[0] == "hold_orders_limit"
     assert _refused(MEMBER, Held(2, 100, {}), 1, 100) is None
     code, _, message = _refused(GUEST, Held(1, 150_000, {}), 1, 60_000)
-    assert code == "hold_value_limit" and "2000.00" in message and "2100.00" in message
+    assert code == "hold_value_limit" and "￥2,000.00" in message and "￥2,100.00" in message
     assert "Sign in" not in _refused(MEMBER, Held(5, 0, {}), 1, 1)[2]
 
 
