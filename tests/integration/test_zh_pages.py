@@ -52,6 +52,7 @@ ALLOWED = {
     "API", "URL", "ERP", "ID",
     "Webhook",  # as factories' ERP developers call it in Chinese too
     "English",  # the language switch names its language in that language
+    "bwb",  # the search box's example of pinyin initials (保温杯), which buyers type as such
     # Brands a signed-in device is named by (buyers/devices.py): "iPhone · 微信".
     "iPhone", "iPad", "Android", "HarmonyOS", "Windows", "Mac", "Linux", "Edge", "Firefox",
     "Chrome", "Safari",
@@ -61,15 +62,6 @@ ALLOWED = {
 NOT_PAGES = {"static", "media.media", "metrics", "health.healthz", "health.readyz",
              "openapi.openapi_json", "orders.order_events", "display.display_events"}
 
-# TEMPORARY: the phone buyer pages (home, search, scan page, cart, compare) are being rebuilt
-# elsewhere; what they show in Latin letters is listed here until that work settles it, and
-# the test fails once an entry no longer shows. Each entry: (page path, word).
-REBUILT_ELSEWHERE = {
-    # The search box's placeholder "水杯、bwb（拼音首字母）、货号…" gives pinyin initials as an
-    # example of what to type: Latin by nature, to be kept or moved to ALLOWED by that work.
-    ("/", "bwb"), ("/search", "bwb"), ("/search?q=保温杯", "bwb"),
-    ("/search?q=没有这样的东西", "bwb"),
-}
 
 
 @dataclass
@@ -431,11 +423,8 @@ def test_no_english_on_a_chinese_page(pages):
         for word in LATIN.findall(text):
             if word not in ALLOWED:
                 leaks.setdefault((page.url, word), set()).add(page.who)
-    found = {key: sorted(who) for key, who in leaks.items() if key not in REBUILT_ELSEWHERE}
-    assert found == {}, "\n".join(f"{url}: {word} ({', '.join(who)})"
-                                   for (url, word), who in sorted(found.items()))
-    # The exemptions are only for what is still there: one that no longer leaks comes out.
-    assert set(leaks) >= REBUILT_ELSEWHERE
+    assert leaks == {}, "\n".join(f"{url}: {word} ({', '.join(sorted(who))})"
+                                   for (url, word), who in sorted(leaks.items()))
 
 
 # An amount written as a bare number with two decimals, or in yuan spelt out; not a size or a
