@@ -14,7 +14,7 @@ def test_every_layout_links_an_icon_that_answers(sqlite_app):
     client = sqlite_app.test_client()
     # The buyer's layout, the console's (the same layout.html signed out), a screen waiting
     # for approval, and a zone screen: each of the documents the app writes its own <head> for.
-    pages = ["/cart", "/console/login", "/display", "/display/bestseller"]
+    pages = ["/cart", "/console/login", "/display/new", "/display/bestseller"]
     for url in pages:
         answer = client.get(url)
         assert answer.status_code == 200, url
