@@ -1,8 +1,6 @@
 // Quantity steppers move in case packs and never go below their minimum. On a scan page's
 // bottom bar the price follows the quantity: the ladder's unit price at what the cart will
 // hold, and what the units being added cost (the server prices the order again).
-const yuan = (fen) => `￥${Math.floor(fen / 100).toLocaleString("en-US")}.${String(fen % 100).padStart(2, "0")}`;
-
 function barPrice(form, input) {
   const tiers = JSON.parse(form.dataset.tiers);
   const adding = Number(input.value) || 0;

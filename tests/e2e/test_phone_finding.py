@@ -35,6 +35,7 @@ def test_home_search_product_bottom_bar_and_a_live_cart(live_server, phone):
     before = total.inner_text()
     bar.get_by_role("button", name="增加").click()
     expect(total).not_to_have_text(before)
+    expect(total).to_have_text(re.compile(r"^\d+ 件，共 ￥\d{1,3}(,\d{3})*\.\d\d$"))
     # Nothing in the bar is cut off or runs under the stepper beside it.
     cut = phone.evaluate("[...document.querySelectorAll('.bar-price, .bar-price *')].filter("
                          "n => n.scrollWidth > n.clientWidth + 1).map(n => n.className)")
