@@ -28,7 +28,8 @@ def home():
     return render_template(
         "kiosk/home.html", zones=all_zones(session), categories=categories(session),
         lists=shortlists.kept(session, buyer_session.kept_lists(), account),
-        recent=_cards(shelf_view.recent_scans(session, buyer_session.scanner_id())))
+        recent=_cards(shelf_view.recent_scans(session, buyer_session.scanner_id())),
+        compared=buyer_session.compared())
 
 
 @bp.get("/search")

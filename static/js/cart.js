@@ -1,11 +1,13 @@
-// The cart follows its steppers: each change is saved as the form would save it, and the
-// totals, group minimums and the checkout button are taken from the page the server answers
-// with. When a line moves to another shipper the whole cart is redrawn.
+// The cart follows its steppers: each change is saved as the form would save it, one after
+// another in the order they were made, and the totals, group minimums and the checkout button
+// are taken from the page the server answers with. When a line moves to another shipper, or
+// the server refuses a quantity, the whole cart is drawn again from what it holds.
 (() => {
   const cart = document.getElementById("cart");
   if (!cart) return;
   cart.classList.add("live");
   let latest = 0;
+  let saving = Promise.resolve();
 
   function apply(html) {
     const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("cart");
@@ -15,7 +17,7 @@
       return;
     }
     fresh.querySelectorAll("[data-live]").forEach((node) => {
-      const here = cart.querySelector(`[data-live="${node.dataset.live}"]`);
+      const here = cart.querySelector(`[data-live="${CSS.escape(node.dataset.live)}"]`);
       if (!here) return;
       here.innerHTML = node.innerHTML;
       here.className = node.className;
@@ -26,12 +28,18 @@
 
   cart.querySelectorAll("form.line-form").forEach((form) => {
     const input = form.querySelector("input[name=quantity]");
-    input.addEventListener("change", async () => {
+    input.addEventListener("change", () => {
       const mine = ++latest;
-      cart.dataset.saving = String(mine);
       const body = new URLSearchParams(new FormData(form));
-      const answer = await fetch(form.action, { method: "POST", body, credentials: "same-origin" });
-      if (mine === latest) apply(await answer.text());
+      saving = saving.then(async () => {
+        const answer = await fetch(form.action, { method: "POST", body, credentials: "same-origin" });
+        if (!answer.ok) {
+          window.location.reload();
+          return;
+        }
+        const html = await answer.text();
+        if (mine === latest) apply(html);
+      }).catch(() => window.location.reload());
     });
   });
 })();

@@ -33,12 +33,17 @@ def _pinyin(name: str) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class Match:
-    product: Product
-    score: int
+class Entry:
+    """What a search reads of a product: its id and the texts it is found by."""
+
+    id: int
+    sku: str
+    name_zh: str
+    name_en: str
+    category: str
 
 
-def _term_score(term: str, product: Product, words: tuple[str, ...]) -> int:
+def _term_score(term: str, product: Entry, words: tuple[str, ...]) -> int:
     """How well one typed term matches a product; 0 when it does not."""
     name = product.name_zh
     if term in product.sku.lower():
@@ -68,15 +73,19 @@ def find(session: Session, text: str, limit: int = 40,
         return []
     if words is None:
         words = category_words(config_dir() / "search_words.toml")
-    products = session.scalars(
-        select(Product).join(ShelfSlot, ShelfSlot.product_id == Product.id)
-        .where(Product.status == "active", ShelfSlot.status == "active")
-        .options(selectinload(Product.slot), selectinload(Product.images),
-                 selectinload(Product.price_tiers)))
+    # The texts of every product on the shelves, scored here; only the best are then loaded.
+    entries = session.execute(
+        select(Product.id, Product.sku, Product.name_zh, Product.name_en, Product.category)
+        .join(ShelfSlot, ShelfSlot.product_id == Product.id)
+        .where(Product.status == "active", ShelfSlot.status == "active"))
     found = []
-    for product in products:
-        scores = [_term_score(term, product, words.get(product.category, ())) for term in terms]
+    for entry in (Entry(*row) for row in entries):
+        scores = [_term_score(term, entry, words.get(entry.category, ())) for term in terms]
         if all(scores):
-            found.append(Match(product, sum(scores)))
-    found.sort(key=lambda m: (-m.score, m.product.sku))
-    return [m.product for m in found[:limit]]
+            found.append((-sum(scores), entry.sku, entry.id))
+    best = [product_id for _, _, product_id in sorted(found)[:limit]]
+    loaded = {p.id: p for p in session.scalars(
+        select(Product).where(Product.id.in_(best))
+        .options(selectinload(Product.slot), selectinload(Product.images),
+                 selectinload(Product.price_tiers)))}
+    return [loaded[product_id] for product_id in best]

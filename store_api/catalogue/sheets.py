@@ -102,10 +102,13 @@ _XLSX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError,
                 ElementTree.ParseError)
 
 
-# A worksheet's rows, and a value inside one, as its XML writes them (any namespace prefix).
-_ROW = re.compile(rb"<(?:[\w.-]+:)?row\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?row>)", re.S)
-_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|t)\b")
-SHEET_XML_BYTES = 512 * 1024 * 1024  # read for counting; a sheet this large is refused anyway
+# Where a worksheet's row starts, and a value that is not blank, as its XML writes them (any
+# namespace prefix). Bounded repeats and searches between one row's start and the next keep
+# the count linear in the file, whatever an uploaded file holds.
+_ROW_START = re.compile(rb"<(?:[\w.-]{1,40}:)?row\b")
+_VALUE = re.compile(rb"<(?:[\w.-]{1,40}:)?[vt](?:\s[^>]{0,200})?>\s{0,50}[^<\s]")
+# Past this much XML the count gives way to openpyxl's own streaming, to bound memory.
+SHEET_XML_BYTES = 64 * 1024 * 1024
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -113,7 +116,9 @@ _RELATION = "{http://schemas.openxmlformats.org/officeDocument/2006/relationship
 
 
 def _filled_rows(data: bytes) -> int:
-    """Count the rows of the workbook's first sheet that hold any value, by scanning its XML.
+    """Count the rows of the workbook's first sheet that hold a value that is not blank, by
+    scanning its XML; counting stops once past the limit. A value right of the header's
+    columns counts too, so this is the most the sheet can hold.
 
     openpyxl parses the whole sheet once just to open it when the file has no dimension
     record, and parses a row in about a tenth of a millisecond; a pattern finds a row in a
@@ -129,11 +134,19 @@ def _filled_rows(data: bytes) -> int:
                           if r.get("Id") == first.get(_RELATION))
             path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             with archive.open(path) as source:
-                xml = source.read(SHEET_XML_BYTES)
+                xml = source.read(SHEET_XML_BYTES + 1)
     except (KeyError, AttributeError, StopIteration, zipfile.BadZipFile,
             ElementTree.ParseError, OSError):
         return 0
-    return sum(1 for row in _ROW.finditer(xml) if row.group(1) and _VALUE.search(row.group(1)))
+    if len(xml) > SHEET_XML_BYTES:
+        return 0
+    starts = [row.start() for row in _ROW_START.finditer(xml)]
+    filled = 0
+    for begin, end in zip(starts, [*starts[1:], len(xml)], strict=True):
+        filled += _VALUE.search(xml, begin, end) is not None
+        if filled > MAX_ROWS + 1:
+            break
+    return filled
 
 
 def _xlsx_rows(data: bytes) -> Generator[tuple, None, None]:

@@ -90,6 +90,8 @@ class OutboxMessage(Base):
 
 class ScanEvent(Base):
     __tablename__ = "scan_events"
+    # A phone's own scans, newest first, for its home page's "scanned lately".
+    __table_args__ = (Index("ix_scan_events_session_id_id", "session_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("shelf_slots.id"), index=True)

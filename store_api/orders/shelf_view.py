@@ -147,6 +147,8 @@ def recent_scans(session: Session, scanner_id: str | None, limit: int = 6) -> li
               .limit(limit).subquery())
     return list(session.scalars(
         select(Product).join(latest, latest.c.product_id == Product.id)
-        .where(Product.status == "active").order_by(latest.c.last.desc())
+        .join(ShelfSlot, ShelfSlot.product_id == Product.id)
+        .where(Product.status == "active", ShelfSlot.status == "active")
+        .order_by(latest.c.last.desc())
         .options(selectinload(Product.slot), selectinload(Product.images),
                  selectinload(Product.price_tiers))))

@@ -151,7 +151,8 @@ def conversion(session: Session, period: Period) -> dict[str, list[Funnel]]:
     # Phones that scanned a slot and ordered its product in the period, from the same phone.
     converted = session.execute(
         select(ScanEvent.slot_id, ScanEvent.zone_id, ScanEvent.session_id)
-        .join(Order, Order.scanner_id == ScanEvent.session_id)
+        .join(Order, (Order.scanner_id == ScanEvent.session_id)
+              & (Order.created_at >= ScanEvent.created_at))
         .join(OrderLine, (OrderLine.order_id == Order.id)
               & (OrderLine.product_id == ScanEvent.product_id))
         .where(*in_period, Order.created_at >= period.start, Order.created_at < period.end)

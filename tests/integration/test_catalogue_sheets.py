@@ -221,3 +221,31 @@ def test_the_import_page_refuses_a_30000_row_workbook_and_changes_nothing(sqlite
     assert _counts(state(app).db) == before
     uploads = settings.var_dir / "imports"
     assert not uploads.exists() or not any(uploads.iterdir())
+
+
+def _workbook_of(sheet_xml: bytes) -> bytes:
+    """A workbook whose first sheet is the given XML, laid out as Excel lays it out."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{relations}">'
+                      '<sheets><sheet name="p" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        book.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.'
+                      'openxmlformats.org/package/2006/relationships"><Relationship '
+                      'Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>')
+        book.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    return out.getvalue()
+
+
+def test_the_quick_count_counts_rows_with_a_value_and_nothing_else():
+    rows = (b'<row r="1"><c><v>x</v></c></row>'
+            b'<row r="2"><c t="inlineStr"><is><t>a</t></is></c></row>'
+            b'<x:row r="3"><x:c><x:v>7</x:v></x:c></x:row>'
+            b'<row r="4"><c><v> </v></c></row>'  # blank text
+            b'<row r="5"><c><f>IF(A1="","",1)</f><v></v></c></row>'  # an empty formula result
+            b'<row r="6"><c s="1"/></row><row r="7"/>')  # styled, never filled
+    assert sheets._filled_rows(_workbook_of(b"<sheetData>" + rows + b"</sheetData>")) == 3
+    # Rows that never close, or tags that never end, are counted, not backtracked over.
+    assert sheets._filled_rows(_workbook_of(b"<row>" * 200_000)) == 0
+    assert sheets._filled_rows(_workbook_of(b"<row <v " * 100_000)) == 0

@@ -45,8 +45,11 @@ def test_the_home_page_offers_search_zones_categories_lists_and_recent_scans(dem
     state(demo).scans.flush()
     phone.post("/lists/star", data={"sku": "YK-BL-001", "next": "/"},
                headers={"Origin": "http://localhost"})
+    phone.post("/compare", data={"sku": "YK-BL-001", "add": "1"},
+               headers={"Origin": "http://localhost"})
     page = phone.get("/").get_data(as_text=True)
     assert "最近扫过" in page and skus(page) == ["YK-BL-001"]
+    assert 'aria-pressed="true"' in page  # the card knows it is being compared
     assert 'class="shortlist-entry"' in page
 
 

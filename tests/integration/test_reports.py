@@ -81,7 +81,7 @@ def centre(app, db, make_product):
         session.execute(insert(ScanEvent), [
             {"slot_id": ids["slots"][ids[name]], "zone_id": ids["zones"][ids[name]],
              "product_id": ids["products"][ids[name]], "session_id": visitor,
-             "buyer_id": None, "created_at": now}
+             "buyer_id": None, "created_at": now - timedelta(hours=1)}  # before the orders
             for name, visitor in scans])
         cart = Cart(token="t" * 40)
         session.add(cart)
