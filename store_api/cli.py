@@ -118,6 +118,8 @@ def _print_urls(app, host: str, port: int) -> None:
         zones = list(session.scalars(select(Zone.code).order_by(Zone.id)))
     click.echo("")
     click.echo("xuanpin is starting. Open:")
+    if "/" in served:
+        click.echo(f"  the buyer's phone home          {base}/")
     if slot is not None:
         click.echo(f"  scan page (a demo shelf label)  {base}/s/{slot.code}")
     if "/console/" in served:
