@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from store_api.catalogue.finding import find
 from store_api.catalogue.lookup import categories, on_shelf
 from store_api.catalogue.zones import all_zones, zone_by_code
-from store_api.orders import buyer_session, shelf_view, shortlists
+from store_api.orders import buyer_session, shelf_view
 from store_api.web.session import db_session
 
 bp = Blueprint("search", __name__, template_folder="templates")
@@ -23,11 +23,9 @@ def _cards(products):
 def home():
     """The centre on the phone: search, zones, categories, the device's lists and scans."""
     session = db_session()
-    buyer = buyer_session.current_buyer(session)
-    account = buyer.id if buyer is not None and not buyer.is_guest else None
     return render_template(
         "kiosk/home.html", zones=all_zones(session), categories=categories(session),
-        lists=shortlists.kept(session, buyer_session.kept_lists(), account),
+        lists=buyer_session.my_shortlists(session)[0],
         recent=_cards(shelf_view.recent_scans(session, buyer_session.scanner_id())),
         compared=buyer_session.compared())
 

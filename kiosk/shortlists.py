@@ -17,14 +17,8 @@ bp = Blueprint("lists", __name__, template_folder="templates")
 bp.before_request(require_same_origin)
 
 
-def _mine():
-    buyer = buyer_session.current_buyer(db_session())
-    account = buyer.id if buyer is not None and not buyer.is_guest else None
-    return shortlists.kept(db_session(), buyer_session.kept_lists(), account), account
-
-
 def _lists_page(error: DomainError | None = None, status: int = 200):
-    lists, _account = _mine()
+    lists, _account = buyer_session.my_shortlists(db_session())
     return render_template("kiosk/lists.html", lists=lists, error=error), status
 
 
@@ -37,7 +31,7 @@ def lists_page():
 @bp.post("/lists")
 def create():
     """Start a named shortlist on this device."""
-    _lists, account = _mine()
+    _lists, account = buyer_session.my_shortlists(db_session())
     try:
         token = shortlists.create(state().db, request.form.get("name"), buyer_id=account)
     except DomainError as error:
@@ -49,7 +43,7 @@ def create():
 @bp.post("/lists/star")
 def star():
     """Put the product on the chosen list (the latest, or a new one), then go back."""
-    lists, account = _mine()
+    lists, account = buyer_session.my_shortlists(db_session())
     token = request.form.get("list") or (lists[0].edit_token if lists else None)
     token = shortlists.star(state().db, token, request.form.get("sku"),
                             new_name=_("My shortlist"), buyer_id=account)

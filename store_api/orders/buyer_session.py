@@ -46,6 +46,13 @@ def compare(sku: str, *, add: bool) -> None:
     _keep(COMPARE, ([*kept, sku] if add else kept)[-MAX_COMPARED:])
 
 
+def my_shortlists(db_session: Session) -> tuple[list[shortlists.Shortlist], int | None]:
+    """Return the shortlists this device keeps and its account's, and the account's id."""
+    buyer = current_buyer(db_session)
+    account = buyer.id if buyer is not None and not buyer.is_guest else None
+    return shortlists.kept(db_session, kept_lists(), account), account
+
+
 def level() -> tuple[str, str]:
     """Return the member level this device sees prices at, and the base level."""
     base = state().settings.catalogue.member_levels[0]
@@ -165,9 +172,9 @@ def reorder(buyer: Buyer, number: str) -> list[again.Again]:
 
 def forget(db_session: Session) -> None:
     """Leave nothing of this buyer on the device: the sign-in ended, the cart and the guest
-    details dropped (a shared touch kiosk starting over)."""
+    details and the products compared dropped (a shared touch kiosk starting over)."""
     sign_out(db_session)
-    for key in (CART, GUEST, LISTS):
+    for key in (CART, COMPARE, GUEST, LISTS):
         session.pop(key, None)
 
 

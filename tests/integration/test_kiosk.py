@@ -89,13 +89,17 @@ def test_a_kiosk_cart_goes_to_a_phone_once_and_joins_its_cart(demo):
 def test_starting_over_forgets_the_kiosk_cart_and_a_cross_site_form_cannot(demo):
     app = demo
     kiosk = _kiosk(app)
-    _add(kiosk, _sku_in(app, "bestseller"), 120)
+    sku = _sku_in(app, "bestseller")
+    _add(kiosk, sku, 120)
+    kiosk.post("/compare", data={"sku": sku, "add": "1"})
     assert kiosk.get("/api/v1/cart").get_json()["lines"]
+    assert f'data-sku="{sku}"' in kiosk.get("/compare").get_data(as_text=True)
     refused = kiosk.post("/kiosk/reset", headers={"Origin": "https://evil.example"})
     assert refused.status_code == 403 and kiosk.get("/api/v1/cart").get_json()["lines"]
     answer = kiosk.post("/kiosk/reset", data={"handed": "1"})
     assert answer.status_code == 303 and answer.headers["Location"].startswith("/kiosk")
     assert kiosk.get("/api/v1/cart").get_json()["lines"] == []
+    assert f'data-sku="{sku}"' not in kiosk.get("/compare").get_data(as_text=True)
     assert "您的购物车已转到手机" in kiosk.get("/kiosk?handed=1").get_data(as_text=True)
 
 
